@@ -1,0 +1,27 @@
+"""Project-wide test setup.
+
+The official unit lists are reference data every app needs: the test database is
+created once per run with the whole country loaded (both editions and lineage),
+so tests work with real communes such as Xã Hương Liên instead of invented ones.
+"""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_divisions", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("quantri", "quantri@example.vn", "mat-khau-dai-123")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client

@@ -1,0 +1,52 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from divisions.choices import UnitKind, UnitLevel
+from ntm_site.text import search_words
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """Units that existed on `day` (an empty valid_from means 'since before records')."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def valid_in_year(self, year: int):
+        """Units that existed at some point of `year`."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__year__gte=year)
+        )
+
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+    def provinces(self):
+        return self.filter(level=UnitLevel.PROVINCE)
+
+    def districts(self):
+        return self.filter(level=UnitLevel.DISTRICT)
+
+    def communes(self):
+        return self.filter(level=UnitLevel.COMMUNE)
+
+    def rural_communes(self):
+        """Communes assessed against the NTM criteria by default (kind xã)."""
+        return self.filter(kind=UnitKind.COMMUNE)
+
+    def within(self, unit):
+        """`unit` itself and every unit below it."""
+        if unit.level == UnitLevel.PROVINCE:
+            return self.filter(Q(pk=unit.pk) | Q(province=unit))
+        if unit.level == UnitLevel.DISTRICT:
+            return self.filter(Q(pk=unit.pk) | Q(parent=unit))
+        return self.filter(pk=unit.pk)
+
+    def search(self, text: str):
+        """Units whose names hold every word of `text` (diacritics-free), best first."""
+        from ntm_site.admin import folded_search
+
+        qs = folded_search(self, text)
+        return qs.order_by("-search_rank", "level", "code") if search_words(text) else qs

@@ -1,0 +1,49 @@
+"""Base admin classes: history everywhere, diacritics-free search."""
+
+from django.db.models import Case, IntegerField, Value, When
+from simple_history.admin import SimpleHistoryAdmin
+
+from ntm_site.text import search_words
+
+
+class TrackedAdmin(SimpleHistoryAdmin):
+    """Admin of a TrackedModel: a history button on every change page."""
+
+    list_per_page = 50
+    show_full_result_count = False
+
+
+def folded_search(queryset, term: str, field: str = "search_key"):
+    """Rows whose folded search column holds every word of `term` at a word start.
+
+    Rows holding the whole phrase in order rank first (annotation `search_rank`),
+    so "dong ha" lists "Thành phố Đông Hà" before "Phường Đồng Xuân, … Hà Nội".
+    """
+    words = search_words(term)
+    if not words:
+        return queryset
+    for word in words:
+        queryset = queryset.filter(**{f"{field}__contains": word})
+    return queryset.annotate(
+        search_rank=Case(
+            When(**{f"{field}__contains": "".join(words)}, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+class FoldedSearchMixin:
+    """Search a stored diacritics-free column (see ntm_site.text.search_key).
+
+    Used by the changelist search box and by every autocomplete pointing here.
+    """
+
+    folded_search_field = "search_key"
+
+    def get_search_results(self, request, queryset, search_term):
+        qs = folded_search(queryset, search_term, self.folded_search_field)
+        if search_words(search_term):
+            # The changelist and the autocomplete have ordered the rows already: phrase matches go first.
+            qs = qs.order_by("-search_rank", *(queryset.query.order_by or self.get_ordering(request) or ["pk"]))
+        return qs, False

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class NtmAdminSite(admin.AdminSite):
+    """The clerks' main screen."""
+
+    site_header = _("Hồ sơ Nông thôn mới")
+    site_title = _("Hồ sơ NTM")
+    index_title = _("Bảng điều khiển")

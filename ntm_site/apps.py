@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NtmAdminConfig(AdminConfig):
+    """The project's admin site replaces Django's default one."""
+
+    default_site = "ntm_site.admin_site.NtmAdminSite"
+
+
+class NtmSiteConfig(AppConfig):
+    """Shared machinery: base models, the spreadsheet engine, import batches."""
+
+    name = "ntm_site"
+    label = "ntm_site"
+    verbose_name = _("Hệ thống")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,36 @@
+import datetime
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.utils import translation
+
+from ntm_site.text import fold, nfc, search_key
+
+
+def render(template: str, **context) -> str:
+    with translation.override("vi"):
+        return Template("{% load l10n humanize %}" + template).render(Context(context))
+
+
+def test_numbers_are_grouped_the_vietnamese_way():
+    assert render("{{ n }}", n=1234567) == "1.234.567"
+    assert render("{{ n }}", n=Decimal("1234567.5")) == "1.234.567,5"
+
+
+def test_dates_are_day_month_year():
+    assert render("{{ d|date:'SHORT_DATE_FORMAT' }}", d=datetime.date(2016, 3, 1)) == "01/03/2016"
+
+
+def test_fold_removes_diacritics_including_d_with_stroke():
+    assert fold("Đông Hà") == "dong ha"
+    assert fold("  Hương   Liên ") == "huong lien"
+
+
+def test_decomposed_and_composed_text_fold_alike():
+    decomposed = "Vie\u0323\u0302t"  # "Việt" typed as NFD
+    assert nfc(decomposed) == "Việt"
+    assert fold(decomposed) == fold("Việt") == "viet"
+
+
+def test_search_key_marks_word_starts():
+    assert search_key("Xã Hương Liên", "Huyện Hương Khê") == " xa huong lien huyen huong khe"
