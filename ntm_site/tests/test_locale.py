@@ -209,6 +209,12 @@ class VisibleText(HTMLParser):
         if not self._skip and data.strip():
             self.strings.append(" ".join(data.split()))
 
+    @classmethod
+    def strings_of(cls, page: str) -> list[str]:
+        parser = cls()
+        parser.feed(page)
+        return parser.strings
+
 
 # English that Django's own vi catalogues used to leave on these pages.
 KNOWN_ENGLISH = [
@@ -241,10 +247,9 @@ def english_msgids() -> frozenset[str]:
 
 
 def english_on(page: str) -> list[str]:
-    parser = VisibleText()
-    parser.feed(page)
-    found = [s for s in parser.strings if s in english_msgids()]
-    found += [phrase for phrase in KNOWN_ENGLISH if any(phrase in s for s in parser.strings)]
+    strings = VisibleText.strings_of(page)
+    found = [s for s in strings if s in english_msgids()]
+    found += [phrase for phrase in KNOWN_ENGLISH if any(phrase in s for s in strings)]
     return found
 
 
@@ -273,3 +278,13 @@ def test_change_forms_show_no_english(admin_client, superuser):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert english_on(response.content.decode()) == [], url
+
+
+@pytest.mark.django_db
+def test_history_page_shows_no_english(admin_client):
+    """simple-history printed Python's "None" for a change without a reason (our template override fixes it)."""
+    unit = AdministrativeUnit.objects.order_by("pk").first()
+    page = admin_client.get(reverse("admin:divisions_administrativeunit_history", args=[unit.pk])).content.decode()
+    assert "Lý do thay đổi" in page
+    assert english_on(page) == []
+    assert "None" not in VisibleText.strings_of(page)
