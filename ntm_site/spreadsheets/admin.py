@@ -99,12 +99,12 @@ class WorkbookImportExportMixin(ImportExportMixin):
             path(
                 "template/",
                 self.admin_site.admin_view(self.template_view),
-                name="%s_%s_import_template" % info,
+                name="{}_{}_import_template".format(*info),
             ),
             path(
                 "import/errors/<str:name>/",
                 self.admin_site.admin_view(self.error_workbook_view),
-                name="%s_%s_import_errors" % info,
+                name="{}_{}_import_errors".format(*info),
             ),
         ]
         return extra + super().get_urls()
@@ -148,7 +148,7 @@ class WorkbookImportExportMixin(ImportExportMixin):
                 "max_upload_mb": size_in_mb(max_upload_bytes()),
                 "preview_rows": PREVIEW_ROWS,
                 "errors_on_page": ERRORS_ON_PAGE,
-                "template_url": reverse("admin:%s_%s_import_template" % self.get_model_info()),
+                "template_url": reverse("admin:{}_{}_import_template".format(*self.get_model_info())),
             }
         )
         context.update(extra)
@@ -197,7 +197,7 @@ class WorkbookImportExportMixin(ImportExportMixin):
             return None
         name = ERROR_PREFIX + uuid.uuid4().hex
         DatabaseStorage(name=name).save(content)
-        return reverse("admin:%s_%s_import_errors" % self.get_model_info(), args=[name])
+        return reverse("admin:{}_{}_import_errors".format(*self.get_model_info()), args=[name])
 
     def error_workbook_view(self, request, name):
         if not self.has_import_permission(request) or not name.startswith(ERROR_PREFIX):
@@ -222,12 +222,12 @@ class WorkbookImportExportMixin(ImportExportMixin):
         form = WorkbookConfirmForm(request.POST)
         resource_classes = self.get_import_resource_classes(request)
         if not form.is_valid():
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
         data = storage.read()
         if data is None:
             messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         index = form.cleaned_data.get("resource") or 0
         report = workbook_import(
             resource_class=resource_classes[index if index < len(resource_classes) else 0],
@@ -256,9 +256,9 @@ class WorkbookImportExportMixin(ImportExportMixin):
                 report.summary(),
             ),
         )
-        return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % self.get_model_info()))
+        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
-        extra_context["import_template_url"] = reverse("admin:%s_%s_import_template" % self.get_model_info())
+        extra_context["import_template_url"] = reverse("admin:{}_{}_import_template".format(*self.get_model_info()))
         return super().changelist_view(request, extra_context)
