@@ -1,1 +1,312 @@
-"""Models of this app arrive with its issue."""
+"""Criteria sets, criteria, indicators, and the yearly assessment of every commune."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from criteria.choices import AssessmentStatus, Comparison, RecognitionAction, Region, SetLevel
+from criteria.querysets import AssessmentQuerySet
+from divisions.models import AdministrativeUnit
+from ntm_site.models import TrackedModel
+
+
+class CriteriaSetManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class CriteriaSet(TrackedModel):
+    """A set of criteria a commune (or district) is assessed against, e.g. QĐ 1980/QĐ-TTg for 2016–2020."""
+
+    code = models.SlugField(_("mã bộ tiêu chí"), max_length=40, unique=True)
+    name = models.CharField(_("tên bộ tiêu chí"), max_length=255)
+    level = models.CharField(_("cấp áp dụng"), max_length=16, choices=SetLevel.choices, default=SetLevel.COMMUNE)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    valid_from_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
+    valid_to_year = models.PositiveSmallIntegerField(_("áp dụng đến năm"), null=True, blank=True)
+    is_national = models.BooleanField(_("bộ tiêu chí quốc gia"), default=True)
+    base_set = models.ForeignKey(
+        "self",
+        verbose_name=_("dựa trên bộ tiêu chí"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived_sets",
+        help_text=_("Với bộ tiêu chí riêng của tỉnh: bộ quốc gia mà nó cụ thể hóa."),
+    )
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("tỉnh ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": 1},
+    )
+
+    objects = CriteriaSetManager()
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
+        ordering = ["level", "valid_from_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=models.F("valid_from_year")),
+                name="criteriaset_years_ordered",
+                violation_error_message=_("Năm kết thúc không được trước năm bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def covers_year(self, year: int) -> bool:
+        return self.valid_from_year <= year and (self.valid_to_year is None or year <= self.valid_to_year)
+
+
+class CriterionManager(models.Manager):
+    def get_by_natural_key(self, set_code, number):
+        return self.get(criteria_set__code=set_code, number=number)
+
+
+class Criterion(TrackedModel):
+    """One numbered criterion of a set, e.g. criterion 17 "Môi trường và an toàn thực phẩm"."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    name = models.CharField(_("tên tiêu chí"), max_length=255)
+    group = models.CharField(_("nhóm"), max_length=120, blank=True)
+
+    objects = CriterionManager()
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["criteria_set", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "number"],
+                name="criterion_number_unique_in_set",
+                violation_error_message=_("Bộ tiêu chí đã có tiêu chí mang số này."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("{number}. {name}").format(number=self.number, name=self.name)
+
+    def natural_key(self):
+        return (*self.criteria_set.natural_key(), self.number)
+
+    natural_key.dependencies = ["criteria.criteriaset"]
+
+
+class Indicator(TrackedModel):
+    """A measurable part of a criterion, e.g. 2.1 "Đường xã … được nhựa hóa hoặc bê tông hóa"."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("mã chỉ tiêu"), max_length=12, help_text=_("Ví dụ 2.1"))
+    text = models.TextField(_("nội dung chỉ tiêu"))
+    unit = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
+    comparison = models.CharField(
+        _("cách so sánh"), max_length=8, choices=Comparison.choices, default=Comparison.YES_NO
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["criterion", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "code"],
+                name="indicator_code_unique_in_criterion",
+                violation_error_message=_("Tiêu chí đã có chỉ tiêu mang mã này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:60]}"
+
+
+class IndicatorTarget(TrackedModel):
+    """The value an indicator must reach in one of the seven regions."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets"
+    )
+    region = models.CharField(_("vùng"), max_length=8, choices=Region.choices)
+    value = models.DecimalField(_("mức chỉ tiêu"), max_digits=14, decimal_places=2, null=True, blank=True)
+    text = models.CharField(_("mức chỉ tiêu (diễn giải)"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("mức chỉ tiêu theo vùng")
+        verbose_name_plural = _("mức chỉ tiêu theo vùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region"],
+                name="indicator_target_unique_region",
+                violation_error_message=_("Chỉ tiêu đã có mức cho vùng này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} – {self.get_region_display()}"
+
+
+class Assessment(TrackedModel):
+    """The result of one commune on one criterion in one year (đạt / chưa đạt / không áp dụng)."""
+
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        limit_choices_to={"level": 3},
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = models.CharField(_("kết quả"), max_length=16, choices=AssessmentStatus.choices)
+    indicator_values = models.JSONField(
+        _("giá trị chỉ tiêu"), default=dict, blank=True, help_text=_('Theo mã chỉ tiêu, ví dụ {"2.1": 85}.')
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đánh giá"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assessed_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kết quả đánh giá tiêu chí")
+        verbose_name_plural = _("kết quả đánh giá tiêu chí")
+        ordering = ["-year", "commune__code", "criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criterion", "year"],
+                name="assessment_unique_commune_criterion_year",
+                violation_error_message=_("Xã đã có kết quả của tiêu chí này trong năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="assessment_year_plausible",
+                violation_error_message=_("Năm đánh giá phải trong khoảng 2000–2100."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "commune"], name="assess_year_commune_idx"),
+            models.Index(fields=["criterion", "year", "status"], name="assess_crit_year_status_idx"),
+        ]
+
+    def __str__(self):
+        return _("{commune} – tiêu chí {number} – {year}").format(
+            commune=self.commune.name, number=self.criterion.number, year=self.year
+        )
+
+
+class Target(TrackedModel):
+    """The year a commune registered to reach standard ("đăng ký về đích")."""
+
+    commune = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_targets"
+    )
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT)
+    target_year = models.PositiveSmallIntegerField(_("năm đăng ký đạt chuẩn"))
+    plan = models.CharField(
+        _("kế hoạch/quyết định giao"), max_length=255, blank=True, help_text=_("Số, ký hiệu văn bản đặt chỉ tiêu.")
+    )
+    registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký về đích")
+        verbose_name_plural = _("đăng ký về đích")
+        ordering = ["target_year", "commune__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set"],
+                name="target_unique_commune_set",
+                violation_error_message=_("Xã đã đăng ký về đích cho bộ tiêu chí này."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("{commune}: về đích năm {year}").format(commune=self.commune.name, year=self.target_year)
+
+
+class Recognition(TrackedModel):
+    """A decision recognising (or revoking) a commune's NTM standard."""
+
+    commune = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_recognitions"
+    )
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT)
+    action = models.CharField(
+        _("nội dung"), max_length=12, choices=RecognitionAction.choices, default=RecognitionAction.RECOGNISE
+    )
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm đạt chuẩn"))
+
+    class Meta:
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        ordering = ["-decision_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set", "action", "decision_number"],
+                name="recognition_unique_decision",
+                violation_error_message=_("Quyết định này đã được ghi cho xã."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_number} – {self.commune.name}"
+
+
+class PeriodLock(TrackedModel):
+    """A province's assessment year closed for edits and imports once approved."""
+
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 1},
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    locked_at = models.DateTimeField(_("khóa lúc"), auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người khóa"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa số liệu năm")
+        verbose_name_plural = _("khóa số liệu năm")
+        permissions = [("unlock_periodlock", _("Có thể mở khóa số liệu năm"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="periodlock_unique_province_year",
+                violation_error_message=_("Năm này của tỉnh đã bị khóa."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("{province} – năm {year}").format(province=self.province.name, year=self.year)

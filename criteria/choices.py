@@ -1,0 +1,39 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SetLevel(models.TextChoices):
+    COMMUNE = "xa", _("Xã nông thôn mới")
+    COMMUNE_ADVANCED = "xa_nang_cao", _("Xã nông thôn mới nâng cao")
+    COMMUNE_MODEL = "xa_kieu_mau", _("Xã nông thôn mới kiểu mẫu")
+    DISTRICT = "huyen", _("Huyện nông thôn mới")
+
+
+class AssessmentStatus(models.TextChoices):
+    MET = "dat", _("Đạt")
+    NOT_MET = "chua_dat", _("Chưa đạt")
+    NOT_APPLICABLE = "khong_ap_dung", _("Không áp dụng")
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = "gte", _("Từ … trở lên (≥)")
+    AT_MOST = "lte", _("Không quá … (≤)")
+    EQUALS = "eq", _("Bằng")
+    YES_NO = "bool", _("Đạt/không đạt")
+
+
+class Region(models.TextChoices):
+    """The seven socio-economic regions the national targets are set for."""
+
+    NORTHERN_MIDLANDS_MOUNTAINS = "tdmnpb", _("Trung du và miền núi phía Bắc")
+    RED_RIVER_DELTA = "dbsh", _("Đồng bằng sông Hồng")
+    NORTH_CENTRAL = "btb", _("Bắc Trung Bộ")
+    SOUTH_CENTRAL_COAST = "dhntb", _("Duyên hải Nam Trung Bộ")
+    CENTRAL_HIGHLANDS = "tn", _("Tây Nguyên")
+    SOUTHEAST = "dnb", _("Đông Nam Bộ")
+    MEKONG_DELTA = "dbscl", _("Đồng bằng sông Cửu Long")
+
+
+class RecognitionAction(models.TextChoices):
+    RECOGNISE = "cong_nhan", _("Công nhận đạt chuẩn")
+    REVOKE = "thu_hoi", _("Thu hồi công nhận")
