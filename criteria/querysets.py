@@ -18,6 +18,7 @@ Typical calls::
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import models
@@ -51,7 +52,22 @@ BANDS = (
     ("band_under_5", None, 4),
 )
 
-_ONE_DECIMAL = DecimalField(max_digits=6, decimal_places=1)
+_TENTH = Decimal("0.1")
+
+
+class _RoundToTenth(Round):
+    """ROUND(x, 1) returned as a Decimal with exactly one decimal on every database
+    (SQLite hands back 13.7000000000000 for an expression)."""
+
+    def __init__(self, expression):
+        super().__init__(expression, 1, output_field=DecimalField(max_digits=6, decimal_places=1))
+
+    def get_db_converters(self, connection):
+        return [*super().get_db_converters(connection), self._to_tenth]
+
+    @staticmethod
+    def _to_tenth(value, expression, connection):
+        return None if value is None else Decimal(value).quantize(_TENTH)
 
 
 def _model(name):
@@ -91,6 +107,15 @@ def _set_size(set_ref):
     return Coalesce(Subquery(sizes, output_field=models.IntegerField()), 0)
 
 
+def _status_count(commune_year_ref, statuses=None):
+    """The number of results of the commune-year `commune_year_ref` points at (with one of `statuses`)."""
+    rows = _model("Assessment").objects.filter(commune_year=OuterRef(commune_year_ref))
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    counts = rows.order_by().values("commune_year").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
 def _recognition_in_force(commune_ref, year, set_ref=None):
     """True when the latest recognition decision up to `year` for the commune recognises it (not revoked).
 
@@ -122,8 +147,8 @@ def _summary_aggregates():
     """Aggregates over rows that carry `met`, `meets_all` and a `key` (one row per commune-year)."""
     aggregates = {
         "communes": Count("key"),
-        "average_met": Round(Avg("met"), 1, output_field=_ONE_DECIMAL),
-        "meets_all": Count("key", filter=Q(meets_all=True)),
+        "average_met": _RoundToTenth(Avg("met")),
+        "all_met": Count("key", filter=Q(meets_all=True)),
     }
     for key, low, high in BANDS:
         band = Q()
@@ -184,26 +209,31 @@ class _AreaYearSetMixin:
 
 class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
     def with_met(self):
-        """Annotate the counts of each commune-year's criteria.
+        """Annotate each commune-year with
 
-        - `met`: criteria đạt or không áp dụng (see the module docstring)
-        - `not_met`, `not_applicable`, `assessed`: rows per status, rows in all
-        - `set_size`: criteria in the commune-year's set
-        - `meets_all`: every criterion of the set met (a criterion with no row is not met)
+        - `met`: its criteria đạt or không áp dụng (see the module docstring)
+        - `set_size`: the number of criteria in its set
+        - `meets_all`: every criterion of the set met (a criterion with no result is not met)
+
+        Correlated subqueries, so a page of 50 rows counts only those 50 commune-years.
         """
-        return self.annotate(
-            met=Count("assessments", filter=Q(assessments__status__in=COUNTS_AS_MET)),
-            not_met=Count("assessments", filter=Q(assessments__status=AssessmentStatus.NOT_MET)),
-            not_applicable=Count("assessments", filter=Q(assessments__status=AssessmentStatus.NOT_APPLICABLE)),
-            assessed=Count("assessments"),
-            set_size=_set_size("criteria_set"),
-        ).annotate(meets_all=_meets_all())
+        return self.annotate(met=_status_count("pk", COUNTS_AS_MET), set_size=_set_size("criteria_set")).annotate(
+            meets_all=_meets_all()
+        )
+
+    def with_counts(self):
+        """with_met() plus `not_met`, `not_applicable` and `assessed` (results recorded at all)."""
+        return self.with_met().annotate(
+            not_met=_status_count("pk", [AssessmentStatus.NOT_MET]),
+            not_applicable=_status_count("pk", [AssessmentStatus.NOT_APPLICABLE]),
+            assessed=_status_count("pk"),
+        )
 
     def with_figures(self):
-        """with_met() plus `recognised` (a recognition for this set in force in that year, not revoked)
+        """with_counts() plus `recognised` (a recognition for this set in force in that year, not revoked)
         and `reached` (đạt chuẩn: meets_all or recognised)."""
         return (
-            self.with_met()
+            self.with_counts()
             .annotate(recognised=_recognition_in_force("commune", OuterRef("year"), OuterRef("criteria_set")))
             .annotate(
                 reached=Case(
@@ -219,13 +249,15 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         return self.with_figures().filter(reached=True)
 
     def area_summary(self) -> dict:
-        """The area's figures over these commune-years (filter to one year and one set first):
+        """The area's figures over these commune-years (filter to one year and one set first);
+        a sheet with no result yet is not counted as assessed:
 
         {"communes": commune-years counted, "average_met": Decimal with one decimal or None,
-         "meets_all": how many met every criterion, "band_19", "band_15_18", "band_10_14",
+         "all_met": how many met every criterion of their set, "band_19", "band_15_18", "band_10_14",
          "band_5_9", "band_under_5": commune-years per band of criteria met}
         """
-        rows = self.order_by().with_met().annotate(key=F("pk"))
+        has_results = Exists(_model("Assessment").objects.filter(commune_year=OuterRef("pk")))
+        rows = self.order_by().filter(has_results).with_met().annotate(key=F("pk"))
         return rows.aggregate(**_summary_aggregates())
 
 
@@ -235,6 +267,10 @@ class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
     def counting_as_met(self):
         """Assessments that count as met (đạt or không áp dụng)."""
         return self.filter(status__in=COUNTS_AS_MET)
+
+    def with_commune_year_met(self):
+        """Annotate `commune_year_met`: the criteria met by the commune-year each result belongs to."""
+        return self.annotate(commune_year_met=_status_count("commune_year", COUNTS_AS_MET))
 
     def met_counts(self):
         """One row per commune-year in this queryset, as dicts:
@@ -262,7 +298,7 @@ class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
         """The area's figures (filter to one year and one set first; see CommuneYearQuerySet.area_summary).
 
         Example: Assessment.objects.for_area(huyen).in_year(2017).national().area_summary()
-        -> {"communes": 19, "average_met": Decimal("9.8"), "meets_all": 0, "band_19": 0, ...}
+        -> {"communes": 19, "average_met": Decimal("9.8"), "all_met": 0, "band_19": 0, ...}
         """
         rows = self.met_counts().order_by().annotate(key=F("commune_year"))
         return rows.aggregate(**_summary_aggregates())
@@ -284,11 +320,7 @@ class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
                 met=Count("pk", filter=Q(status__in=COUNTS_AS_MET)),
             )
             .annotate(
-                rate=Round(
-                    ExpressionWrapper(F("met") * 100.0 / F("assessed"), output_field=FloatField()),
-                    1,
-                    output_field=_ONE_DECIMAL,
-                )
+                rate=_RoundToTenth(ExpressionWrapper(F("met") * 100.0 / F("assessed"), output_field=FloatField()))
             )
             .order_by("rate", "number", "criteria_set")
         )
