@@ -4,12 +4,17 @@ The clerk's main page is the commune-year sheet: search a commune without diacri
 ("ky tien"), open its year, tick the result of a criterion, save.
 """
 
+import datetime
+import io
+
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from criteria import services
@@ -34,7 +39,11 @@ from criteria.models import (
     Recognition,
     Target,
 )
+from criteria.resources import AssessmentResource, AssessmentWideResource
+from divisions.models import AdministrativeUnit
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
+from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
+from ntm_site.spreadsheets.workbooks import XLSX_CONTENT_TYPE, template_workbook
 
 SEARCH_HELP = _("Gõ tên xã có dấu hoặc không dấu (ví dụ “ky tien”), hoặc mã xã.")
 
@@ -87,6 +96,85 @@ class LockAwareMixin:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+def _template_province(request):
+    """The province named by ?province= (GSO code, name or id) in ?year= (default this year), or None."""
+    value = (request.GET.get("province") or "").strip()
+    if not value:
+        return None, None
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else datetime.date.today().year
+    provinces = AdministrativeUnit.objects.provinces().valid_in_year(year)
+    found = provinces.filter(code=value.zfill(2)) if value.isdigit() else provinces.search(value)
+    if value.isdigit() and not found.exists():
+        found = provinces.filter(pk=int(value))
+    # Both editions exist in 2025: take the one in force at the end of the year.
+    found = list(found.order_by("-valid_from"))
+    return (found[0] if found else None), year
+
+
+class CriteriaWorkbookMixin(WorkbookImportExportMixin):
+    """Import/export of results in both layouts; the template can come pre-filled with a province's
+    rural communes: "Tải biểu mẫu" with ?province=42&year=2017 (the changelist's province filter
+    adds it to the link)."""
+
+    def has_import_permission(self, request):
+        # Imports write results: the clerk needs to add and change them, whatever page they start from.
+        return request.user.has_perms(["criteria.add_assessment", "criteria.change_assessment"])
+
+    def template_view(self, request):
+        province, year = _template_province(request)
+        if not request.GET.get("province"):
+            return super().template_view(request)
+        if not (self.has_import_permission(request) or self.has_view_permission(request)):
+            raise PermissionDenied
+        if province is None:
+            self.message_user(
+                request, _("Không tìm thấy tỉnh “{name}”.").format(name=request.GET["province"]), messages.ERROR
+            )
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        resource_classes = self.get_import_resource_classes(request)
+        index = request.GET.get("resource", "0")
+        resource_class = resource_classes[int(index) if index.isdigit() and int(index) < len(resource_classes) else 0]
+        communes = AdministrativeUnit.objects.within(province).communes().rural_communes().valid_in_year(year)
+        rows = resource_class().template_rows(communes, year=year if request.GET.get("year") else None)
+        response = HttpResponse(_prefilled(template_workbook(resource_class), rows), content_type=XLSX_CONTENT_TYPE)
+        name = f"bieu_mau_{resource_class.get_template_slug()}_{province.code}_{year}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        province_id = request.GET.get("province", "")
+        context = getattr(response, "context_data", None)
+        if context is not None and province_id.isdigit() and context.get("import_template_url"):
+            province = AdministrativeUnit.objects.filter(pk=int(province_id)).first()
+            if province is not None:
+                query = {"province": province.code}
+                year = request.GET.get("year", "")
+                if year.isdigit():
+                    query["year"] = year
+                elif province.valid_to:
+                    query["year"] = province.valid_to.year
+                context["import_template_url"] += "?" + urlencode(query)
+        return response
+
+
+def _prefilled(template: bytes, rows: list[list]) -> bytes:
+    """The template with `rows` written under its hint row."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb.worksheets[0]
+    first = 5  # title, blank, header, hint (ntm_site.spreadsheets.workbooks.template_workbook)
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            if value not in (None, ""):
+                ws.cell(row=first + offset, column=column, value=value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 class CriterionInline(admin.TabularInline):
@@ -177,8 +265,9 @@ class AssessmentLineInline(admin.TabularInline):
 
 
 @admin.register(CommuneYear)
-class CommuneYearAdmin(LockAwareMixin, FoldedSearchMixin, TrackedAdmin):
+class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, TrackedAdmin):
     form = CommuneYearForm
+    resource_classes = [AssessmentWideResource, AssessmentResource]
     list_display = ["commune", "district", "year", "set_code", "criteria_met", "meets_all"]
     list_filter = [ProvinceFilter, DistrictFilter, YearFilter, CriteriaSetFilter, ReachedFilter]
     list_select_related = ["commune__parent", "criteria_set"]
@@ -233,8 +322,9 @@ class CommuneYearAdmin(LockAwareMixin, FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(LockAwareMixin, FoldedSearchMixin, TrackedAdmin):
+class AssessmentAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, TrackedAdmin):
     form = AssessmentForm
+    resource_classes = [AssessmentResource, AssessmentWideResource]
     list_display = ["commune", "district", "year", "criterion_number", "status", "criteria_met"]
     list_display_links = ["commune"]
     list_filter = [
