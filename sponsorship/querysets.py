@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 from criteria.choices import AssessmentStatus, RecognitionAction, SetLevel
 
@@ -356,7 +356,7 @@ class SupportRecordQuerySet(models.QuerySet):
         records."""
         rows = (
             self.order_by()
-            .annotate(group_name=Coalesce(models.NullIf(F("category__group"), Value("")), F("category__name")))
+            .annotate(group_name=Coalesce(NullIf(F("category__group"), Value("")), F("category__name")))
             .values("group_name", "unit")
             .annotate(
                 ordering=models.Min("category__ordering"),

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
+from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
 from sponsorship.admin.filters import (
     ActiveInYearFilter,
     CategoryFilter,
@@ -37,6 +38,17 @@ from sponsorship.models import (
     Proposal,
     SupportCategory,
     SupportRecord,
+)
+from sponsorship.resources import (
+    ActivityResource,
+    AssignmentResource,
+    DecisionResource,
+    InitiativeFieldResource,
+    InitiativeResource,
+    OrganisationResource,
+    ProposalResource,
+    SupportCategoryResource,
+    SupportRecordResource,
 )
 
 
@@ -99,7 +111,8 @@ class WarnOutsideTermMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(FoldedSearchMixin, TrackedAdmin):
+class OrganisationAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "parent", "home_unit", "assignment_count", "commune_count"]
     list_filter = ["kind", OrganisationProvinceFilter]
     list_select_related = ["parent", "home_unit"]
@@ -129,7 +142,8 @@ class OrganisationAdmin(FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(FoldedSearchMixin, TrackedAdmin):
+class DecisionAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [DecisionResource]
     list_display = [
         "symbol",
         "document_type",
@@ -223,7 +237,8 @@ class DecisionAdmin(FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(WarnOutsideTermMixin, FoldedSearchMixin, TrackedAdmin):
+class AssignmentAdmin(WorkbookImportExportMixin, WarnOutsideTermMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [AssignmentResource]
     list_display = [
         "organisation",
         "commune",
@@ -269,7 +284,8 @@ class AssignmentAdmin(WarnOutsideTermMixin, FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(SupportCategory)
-class SupportCategoryAdmin(FoldedSearchMixin, TrackedAdmin):
+class SupportCategoryAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [SupportCategoryResource]
     list_display = ["name", "code", "kind", "default_unit", "group", "ordering"]
     list_editable = ["ordering"]
     list_filter = ["kind"]
@@ -278,7 +294,8 @@ class SupportCategoryAdmin(FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(SupportRecord)
-class SupportRecordAdmin(WarnOutsideTermMixin, FoldedSearchMixin, TrackedAdmin):
+class SupportRecordAdmin(WorkbookImportExportMixin, WarnOutsideTermMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [SupportRecordResource]
     list_display = ["date", "commune", "organisation", "category", "quantity_display", "value_display", "decision"]
     list_filter = [
         ProvinceFilter.on("assignment__commune__province"),
@@ -334,7 +351,8 @@ class SupportRecordAdmin(WarnOutsideTermMixin, FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(InitiativeField)
-class InitiativeFieldAdmin(FoldedSearchMixin, TrackedAdmin):
+class InitiativeFieldAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [InitiativeFieldResource]
     list_display = ["name", "code", "ordering"]
     list_editable = ["ordering"]
     search_fields = ["search_key"]
@@ -342,7 +360,8 @@ class InitiativeFieldAdmin(FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(FoldedSearchMixin, TrackedAdmin):
+class InitiativeAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [InitiativeResource]
     list_display = ["title", "field", "commune", "organisation", "registered_on", "status"]
     list_filter = [
         ProvinceFilter.on("assignment__commune__province"),
@@ -368,7 +387,8 @@ class InitiativeAdmin(FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(FoldedSearchMixin, TrackedAdmin):
+class ActivityAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [ActivityResource]
     list_display = ["date", "kind", "commune", "organisation", "participants", "proposal_count"]
     list_filter = [
         ProvinceFilter.on("assignment__commune__province"),
@@ -403,8 +423,10 @@ class ActivityAdmin(FoldedSearchMixin, TrackedAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(TrackedAdmin):
+class ProposalAdmin(WorkbookImportExportMixin, TrackedAdmin):
     """Every proposal the communes raised, to follow up the unresolved ones."""
+
+    resource_classes = [ProposalResource]
 
     list_display = ["text_short", "commune", "addressee", "resolved", "resolved_on", "raised_on"]
     list_filter = [
