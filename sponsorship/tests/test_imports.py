@@ -165,7 +165,9 @@ def test_fifty_assignments_of_a_new_decision_then_found_without_diacritics(super
 
 @pytest.mark.django_db
 def test_commune_by_name_without_diacritics_and_district(superuser, treasury, decision_2021):
-    rows = [[1, "MH-HT-2021/QĐ-UBND", "kho bac nha nuoc ha tinh", "", "huong lien, huong khe", "do dau", "1/3/2021", ""]]
+    rows = [
+        [1, "MH-HT-2021/QĐ-UBND", "kho bac nha nuoc ha tinh", "", "huong lien, huong khe", "do dau", "1/3/2021", ""]
+    ]
     report = run(AssignmentResource, rows, header=ASSIGNMENT_HEADER, user=superuser)
     assert report.ok, errors_of(report)
     assignment = Assignment.objects.get()
