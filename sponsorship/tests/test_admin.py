@@ -334,3 +334,66 @@ def test_every_list_exports_all_its_rows_without_a_query_per_row(admin_client, m
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     values = [row for row in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in row)]
     assert len(values) >= model.objects.count()
+
+
+@pytest.mark.django_db
+def test_assignment_autocomplete_does_not_query_per_result(admin_client):
+    populate(25)
+    params = {"term": "", "app_label": "sponsorship", "model_name": "supportrecord", "field_name": "assignment"}
+    with CaptureQueriesContext(connection) as ctx:
+        response = admin_client.get(reverse("admin:autocomplete"), params)
+    assert len(response.json()["results"]) == 20
+    assert len(ctx.captured_queries) < 12
+
+
+@pytest.mark.django_db
+def test_a_clerk_records_a_decision_imports_fifty_assignments_adds_support_and_finds_it(admin_client):
+    """The issue's "done when", through the admin alone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ntm_site.tests.workbooks import xlsx
+
+    this_year = datetime.date.today().year
+    OrganisationFactory(name="Đảng bộ Kho bạc Nhà nước Hà Tĩnh", short_name="Kho bạc Nhà nước Hà Tĩnh")
+    added = admin_client.post(
+        reverse("admin:sponsorship_decision_add"),
+        {
+            "symbol": "25/QĐ-UBND",
+            "document_type": "quyet_dinh",
+            "issuer": "UBND tỉnh Hà Tĩnh",
+            "issued_on": f"05/01/{this_year}",
+            "term_from_year": this_year,
+            "term_to_year": this_year + 4,
+            "title": "Phân công đỡ đầu xã",
+            "assignments-TOTAL_FORMS": 0,
+            "assignments-INITIAL_FORMS": 0,
+        },
+    )
+    assert added.status_code == 302, added.context["adminform"].form.errors if added.context else ""
+    communes = list(
+        AdministrativeUnit.objects.filter(province__code="42", edition="2025", kind="xa").order_by("code")[:50]
+    )
+    header = ["STT", "Số văn bản", "Cơ quan, đơn vị", "Mã xã", "Hình thức"]
+    rows = [[i, "25/QĐ-UBND", "kho bac nha nuoc ha tinh", c.code, "Đỡ đầu"] for i, c in enumerate(communes, 1)]
+    upload = SimpleUploadedFile("phan_cong.xlsx", xlsx([header, *rows], title_rows=[["UBND TỈNH HÀ TĨNH"], []]))
+    preview = admin_client.post(reverse("admin:sponsorship_assignment_import"), {"import_file": upload})
+    assert "confirm_form" in preview.context, [str(e) for e in preview.context.get("errors", [])][:3]
+    admin_client.post(reverse("admin:sponsorship_assignment_process_import"), preview.context["confirm_form"].initial)
+    assert Assignment.objects.filter(decision__symbol="25/QĐ-UBND").count() == 50
+    target = Assignment.objects.get(decision__symbol="25/QĐ-UBND", commune=communes[10])
+    saved = admin_client.post(
+        reverse("admin:sponsorship_supportrecord_add"),
+        {
+            "assignment": target.pk,
+            "date": f"20/03/{this_year}",
+            "category": category("xi-mang").pk,
+            "quantity": "7",
+            "value_vnd": "10000000",
+        },
+    )
+    assert saved.status_code == 302
+    from ntm_site.text import fold
+
+    typed = fold(communes[10].name.removeprefix("Xã "))
+    found = admin_client.get(reverse("admin:sponsorship_supportrecord_changelist"), {"q": typed})
+    assert [r.assignment for r in found.context["cl"].result_list] == [target]
