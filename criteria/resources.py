@@ -113,12 +113,12 @@ class _AssessmentBase(NtmResource):
         if row.raw("commune") is not None:
             commune = row.clean("commune", valid_on=days)
             name = row.raw("commune_name")
-            if commune is not None and isinstance(name, str) and name.strip():
-                if not unit_name_keys(commune.name) & unit_name_keys(name.split(",")[0]):
-                    row.error(
-                        "commune_name",
-                        _("không khớp với mã xã {code} ({name}).").format(code=commune.code, name=commune.name),
-                    )
+            named = isinstance(name, str) and name.strip()
+            if commune is not None and named and not unit_name_keys(commune.name) & unit_name_keys(name.split(",")[0]):
+                row.error(
+                    "commune_name",
+                    _("không khớp với mã xã {code} ({name}).").format(code=commune.code, name=commune.name),
+                )
         elif row.raw("commune_name") is not None:
             commune = row.clean("commune_name", widget=self.fields["commune"].widget, valid_on=days)
         else:
