@@ -444,13 +444,6 @@ class DecisionResource(SameFileReferenceMixin, NtmResource):
             self._keys_in_file.add(fold(symbol))
         return [record]
 
-    def prepare_chunk(self, records, *, engine):
-        # Workaround (engine history.BulkWriter): the historical `file` column is text, but the row
-        # holds a FieldFile after bulk_create; write its name, as django-simple-history does.
-        writer = getattr(engine, "writer", None)
-        if writer is not None and hasattr(writer, "_tracked"):
-            writer._tracked = [(a, str if a == "file" else c) for a, c in writer._tracked]
-
     def prepare_instance(self, instance, record, *, is_new):
         instance.search_key = search_key(instance.symbol, instance.title, instance.issuer)
 
