@@ -136,6 +136,11 @@ def test_decision_amending_another_in_the_same_file(superuser):
     assert amendment.amends.symbol == "140-QĐ/TU"
     assert amendment.province.name == "Tỉnh Ninh Bình" and amendment.province.edition == "legacy"
     assert Decision.objects.get(symbol="140-QĐ/TU").history.count() == 1
+    rows[0][6] = "Phân công cơ quan, đơn vị phụ trách và doanh nghiệp kết nghĩa với xã đặc thù"
+    changed = run(DecisionResource, rows, header=header, user=superuser)
+    assert changed.ok and changed.updated == 1 and changed.unchanged == 1, errors_of(changed)
+    decision = Decision.objects.get(symbol="140-QĐ/TU")
+    assert decision.history.count() == 2 and " doanh nghiep ket nghia" in decision.search_key
 
 
 # --- assignments ----------------------------------------------------------------------------
