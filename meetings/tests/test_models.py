@@ -109,7 +109,9 @@ def test_a_delegation_named_only_by_its_post_is_a_participation():
 
 def test_position_and_organisation_are_kept_as_at_the_meeting():
     participation = ParticipationFactory(
-        person__name="Trần Thế Dũng", position="TUV, Bí thư Đảng ủy Khối", organisation_name="Đảng ủy Khối các cơ quan tỉnh"
+        person__name="Trần Thế Dũng",
+        position="TUV, Bí thư Đảng ủy Khối",
+        organisation_name="Đảng ủy Khối các cơ quan tỉnh",
     )
     assert str(participation) == "Trần Thế Dũng – TUV, Bí thư Đảng ủy Khối, Đảng ủy Khối các cơ quan tỉnh"
 
