@@ -47,6 +47,12 @@ class Meeting(TrackedModel):
         on_delete=models.PROTECT,
         related_name="organised_meetings",
     )
+    organiser_name = models.CharField(
+        _("cơ quan tổ chức (như ghi trên biên bản)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Để trống nếu trùng tên trong danh mục; ghi khi cơ quan đã đổi tên, ví dụ tên năm 2016."),
+    )
     is_online = models.BooleanField(_("họp trực tuyến"), default=False)
     bridge_point_count = models.PositiveSmallIntegerField(
         _("số điểm cầu"), null=True, blank=True, help_text=_("Chỉ với hội nghị trực tuyến.")
@@ -103,6 +109,11 @@ class Meeting(TrackedModel):
         return self.start.date()
 
     @property
+    def organiser_label(self) -> str:
+        """The organiser as the minutes name it."""
+        return self.organiser_name or self.organiser.name
+
+    @property
     def has_time(self) -> bool:
         """Whether an hour was recorded (imports without one store midnight)."""
         local = timezone.localtime(self.start) if timezone.is_aware(self.start) else self.start
@@ -125,6 +136,7 @@ class Meeting(TrackedModel):
         """Fill what is derived from the typed fields (also called by imports, which skip save())."""
         self.title = nfc(self.title)
         self.place = nfc(self.place)
+        self.organiser_name = nfc(self.organiser_name)
         self.code = nfc(self.code)
         self.search_key = search_key(self.code, self.title, self.place)
 

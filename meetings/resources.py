@@ -305,6 +305,11 @@ class MeetingResource(MinutesResource):
     hour = fields.Field(attribute="hour", column_name=_("Giờ bắt đầu"), widget=TimeWidget())
     place = fields.Field(attribute="place", column_name=_("Địa điểm"), widget=TextWidget(max_length=255))
     organiser = fields.Field(attribute="organiser", column_name=_("Cơ quan tổ chức"), widget=OrganisationWidget())
+    organiser_name = fields.Field(
+        attribute="organiser_name",
+        column_name=_("Tên cơ quan tổ chức trên biên bản"),
+        widget=TextWidget(max_length=255),
+    )
     is_online = fields.Field(attribute="is_online", column_name=_("Họp trực tuyến"), widget=VNBooleanWidget())
     bridge_point_count = fields.Field(
         attribute="bridge_point_count", column_name=_("Số điểm cầu"), widget=VNIntegerWidget(min_value=1)
@@ -332,6 +337,7 @@ class MeetingResource(MinutesResource):
             "hour",
             "place",
             "organiser",
+            "organiser_name",
             "is_online",
             "bridge_point_count",
             "bridge_units",
@@ -360,6 +366,7 @@ class MeetingResource(MinutesResource):
             "Ngày họp": _("ngày/tháng/năm"),
             "Giờ bắt đầu": _("ví dụ 14:00"),
             "Cơ quan tổ chức": _("Tên hoặc tên viết tắt, đã có trong hệ thống"),
+            "Tên cơ quan tổ chức trên biên bản": _("Chỉ khi khác tên trong hệ thống, ví dụ tên cũ"),
             "Họp trực tuyến": _("Có / Không"),
             "Đơn vị có điểm cầu": _("Các huyện, cách nhau bởi dấu ;"),
             "Văn bản được sơ kết": _("Số, ký hiệu, cách nhau bởi dấu ;"),
@@ -380,7 +387,7 @@ class MeetingResource(MinutesResource):
         record.row_number = row.number
         if day is not None:
             record["start"] = local_start(day, hour)
-        for key in ("place", "summary"):
+        for key in ("place", "summary", "organiser_name"):
             if row.has(key):
                 record[key] = row.clean(key)
         for key in ("period_from", "period_to"):
