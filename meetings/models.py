@@ -132,6 +132,10 @@ class Meeting(TrackedModel):
         if self.bridge_point_count is not None and not self.is_online:
             raise ValidationError({"bridge_point_count": _("Chỉ hội nghị trực tuyến mới có điểm cầu.")})
 
+    def validate_constraints(self, exclude=None):
+        # clean() has said it on the field already; the database still enforces it.
+        super().validate_constraints(exclude={*(exclude or ()), "bridge_point_count"})
+
     def normalise(self):
         """Fill what is derived from the typed fields (also called by imports, which skip save())."""
         self.title = nfc(self.title)
@@ -307,11 +311,6 @@ class Participation(TrackedModel):
         if self.organisation_name:
             return self.organisation_name
         return self.organisation.name if self.organisation_id else ""
-
-    def clean(self):
-        super().clean()
-        if not self.person_id and not (self.position or "").strip():
-            raise ValidationError(_("Thành phần dự họp cần có họ tên hoặc chức vụ."))
 
     def normalise(self):
         self.position = nfc(self.position)
@@ -501,6 +500,11 @@ class FollowUpTask(TrackedModel):
             errors["conclusion"] = _("Kết luận phải thuộc chính hội nghị này.")
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports the date rules on the fields the clerk typed (the constraints would
+        # say the same at the top of the form); the database still enforces them.
+        super().validate_constraints(exclude={*(exclude or ()), "due_date", "done_on"})
 
     def _meeting_or_none(self):
         # An inline form sets the (possibly unsaved, just edited) meeting on the task.
