@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Q
 
 from criteria.models import Assessment, Recognition
+from criteria.services import commune_year_get_or_create
 from divisions.models import AdministrativeUnit
 from sponsorship.models import Assignment, Organisation, SupportRecord
 from sponsorship.querysets import commune_reached_standard
@@ -36,6 +37,7 @@ def recognise(unit, day, criteria_set, *, action="cong_nhan", number=None):
 
 def assess(unit, year, criteria_set, met: int, *, not_applicable: int = 0):
     """Assessments of `unit` in `year`: the first `met` criteria met, the next `not_applicable` n/a, others not."""
+    sheet = commune_year_get_or_create(commune=unit, year=year, criteria_set=criteria_set)
     rows = []
     for criterion in criteria_set.criteria.order_by("number"):
         if criterion.number <= met:
@@ -44,7 +46,7 @@ def assess(unit, year, criteria_set, met: int, *, not_applicable: int = 0):
             status = "khong_ap_dung"
         else:
             status = "chua_dat"
-        rows.append(Assessment(commune=unit, criterion=criterion, year=year, status=status))
+        rows.append(Assessment(commune_year=sheet, commune=unit, criterion=criterion, year=year, status=status))
     Assessment.objects.bulk_create(rows)
 
 
@@ -88,8 +90,12 @@ def test_not_applicable_criteria_count_with_the_met_ones(national_sets):
 def test_a_partly_assessed_year_is_not_reached(national_sets):
     unit = commune("18559")
     s = national_sets["qd-1980-xa"]
+    sheet = commune_year_get_or_create(commune=unit, year=2017, criteria_set=s)
     Assessment.objects.bulk_create(
-        [Assessment(commune=unit, criterion=c, year=2017, status="dat") for c in s.criteria.filter(number__lte=10)]
+        [
+            Assessment(commune_year=sheet, commune=unit, criterion=c, year=2017, status="dat")
+            for c in s.criteria.filter(number__lte=10)
+        ]
     )
     assert not reached(unit, D(2017, 12, 31))
 
