@@ -35,4 +35,6 @@ def seed_demo() -> Iterator[str]:
     for slug, path in books:
         with path.open("rb") as handle:
             report = workbook_import(resource_class=get_resource(slug), file=handle, file_name=path.name)
-        yield f"{path.name}: {report}"
+        if not report.ok:
+            raise RuntimeError("\n".join([f"{path.name}: {report.summary()}", *report.error_lines(20)]))
+        yield f"{path.name}: {report.summary()}"

@@ -1,12 +1,15 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from seeds.loader import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Nạp bộ dữ liệu mẫu (các sổ Excel trong seeds/) qua bộ nhập dữ liệu. Chạy lại không thay đổi gì."
+    help = "Nạp bộ dữ liệu mẫu (các sổ Excel trong seeds/data) qua bộ nhập dữ liệu. Chạy lại không thay đổi gì."
 
     def handle(self, *args, verbosity, **options):
-        for line in seed_demo():
-            if verbosity:
-                self.stdout.write(line)
+        try:
+            for line in seed_demo():
+                if verbosity:
+                    self.stdout.write(line)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
