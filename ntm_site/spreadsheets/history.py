@@ -84,6 +84,57 @@ def history_model_of(model):
     return getattr(manager, "model", None) if manager is not None else None
 
 
+def _array_cursor(connection):
+    """A cursor for the UNNEST statements.
+
+    Django's psycopg 3 connections render every parameter into the SQL text on the client
+    (ClientCursor), which for arrays of thousands of values costs more than the insert
+    itself. A plain psycopg cursor on the same connection (so inside the same transaction)
+    sends the arrays as bound parameters instead.
+    """
+    try:
+        import psycopg
+    except ImportError:  # psycopg2: Django's cursor already binds on the server
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if isinstance(raw, psycopg.Connection):
+        return _WrappedCursor(connection, psycopg.Cursor(raw))
+    return connection.cursor()
+
+
+class _WrappedCursor:
+    """A driver cursor whose errors arrive as Django's (IntegrityError, DataError…), like a Django cursor's."""
+
+    def __init__(self, connection, cursor):
+        self.connection = connection
+        self.cursor = cursor
+
+    def execute(self, sql, params):
+        with self.connection.wrap_database_errors:
+            return self.cursor.execute(sql, params)
+
+    def fetchall(self):
+        with self.connection.wrap_database_errors:
+            return self.cursor.fetchall()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cursor.close()
+
+
+def _unnest_args(fields_, connection) -> str:
+    """ "(%s)::bigint[], (%s)::varchar[], …": one typed array parameter per column."""
+    return ", ".join("(%s)::{}[]".format(f.db_type(connection).split("(")[0]) for f in fields_)
+
+
+def _columns(rows) -> list[list]:
+    """Rows -> one list per column (the UNNEST parameters)."""
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
 def _by_attname(opts, attname):
     for f in opts.concrete_fields:
         if f.attname == attname:
@@ -193,6 +244,13 @@ class BulkWriter:
             qn(opts.db_table), ", ".join(qn(f.column) for f in self.insert_fields)
         )
         self._row_placeholder = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        # PostgreSQL: one array per column through UNNEST (as Django 5.2's bulk_create does), so a
+        # batch is one short statement with a handful of parameters, whatever its number of rows.
+        self.unnest = conn.vendor == "postgresql"
+        if self.unnest:
+            self._unnest_insert = "{}SELECT * FROM UNNEST({})".format(
+                self._insert_head.replace(" VALUES ", " "), _unnest_args(self.insert_fields, conn)
+            )
         self._returning = f" RETURNING {qn(pk.column)}"
 
     def _converted(self, obj):
@@ -211,19 +269,21 @@ class BulkWriter:
             self.write_history(created, "+")
             return created
         rows = [self._converted(obj) for obj in objs]
-        step = self.rows_per_insert
+        step = self.batch_size if self.unnest else self.rows_per_insert
         full_sql = None
-        with self.connection.cursor() as cursor:
+        with _array_cursor(self.connection) if self.unnest else self.connection.cursor() as cursor:
             for start in range(0, len(objs), step):
                 chunk = rows[start : start + step]
-                if len(chunk) == step and full_sql is not None:
-                    sql = full_sql
+                if self.unnest:
+                    cursor.execute(self._unnest_insert + self._returning, _columns(chunk))
                 else:
-                    sql = self._insert_head + ", ".join([self._row_placeholder] * len(chunk)) + self._returning
-                    if len(chunk) == step:
-                        full_sql = sql
-                params = [v for row in chunk for v in row]
-                cursor.execute(sql, params)
+                    if len(chunk) == step and full_sql is not None:
+                        sql = full_sql
+                    else:
+                        sql = self._insert_head + ", ".join([self._row_placeholder] * len(chunk)) + self._returning
+                        if len(chunk) == step:
+                            full_sql = sql
+                    cursor.execute(sql, [v for row in chunk for v in row])
                 ids = cursor.fetchall()
                 for obj, (pk,) in zip(objs[start : start + step], ids, strict=True):
                     obj.__dict__[self.pk_attname] = pk
@@ -274,27 +334,23 @@ class BulkWriter:
                 cursor.executemany(sql, self._update_rows(objs[start : start + self.batch_size], fields_))
 
     def _update_from_values(self, objs, fields_):
-        # PostgreSQL: one UPDATE … FROM (VALUES …) per batch instead of a round trip per row.
+        # PostgreSQL: one UPDATE … FROM UNNEST(arrays) per batch instead of a round trip per row.
         qn = self.connection.ops.quote_name
         conn = self.connection
         pk = self.opts.pk
         all_fields = [*fields_, pk]
-        casts = [f"%s::{f.cast_db_type(conn) or f.db_type(conn)}" for f in all_fields]
         names = [f"c{i}" for i in range(len(all_fields))]
-        row_sql = "(" + ", ".join(casts) + ")"
-        step = max(1, min(self.batch_size, 60000 // len(all_fields)))
-        with conn.cursor() as cursor:
-            for start in range(0, len(objs), step):
-                rows = self._update_rows(objs[start : start + step], fields_)
-                sql = "UPDATE {t} SET {sets} FROM (VALUES {values}) AS v({names}) WHERE {t}.{pk} = v.{last}".format(
-                    t=qn(self.opts.db_table),
-                    sets=", ".join(f"{qn(f.column)} = v.{n}" for f, n in zip(fields_, names, strict=False)),
-                    values=", ".join([row_sql] * len(rows)),
-                    names=", ".join(names),
-                    pk=qn(pk.column),
-                    last=names[-1],
-                )
-                cursor.execute(sql, [v for row in rows for v in row])
+        sql = "UPDATE {t} SET {sets} FROM UNNEST({arrays}) AS v({names}) WHERE {t}.{pk} = v.{last}".format(
+            t=qn(self.opts.db_table),
+            sets=", ".join(f"{qn(f.column)} = v.{n}" for f, n in zip(fields_, names, strict=False)),
+            arrays=_unnest_args(all_fields, conn),
+            names=", ".join(names),
+            pk=qn(pk.column),
+            last=names[-1],
+        )
+        with _array_cursor(conn) as cursor:
+            for start in range(0, len(objs), self.batch_size):
+                cursor.execute(sql, _columns(self._update_rows(objs[start : start + self.batch_size], fields_)))
 
     # --- history ---------------------------------------------------------------------
 
@@ -322,6 +378,12 @@ class BulkWriter:
         )
         self._history_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         self._history_step = max(1, min(self.batch_size, self._max_params // len(columns)))
+        if self.unnest:
+            by_column = {f.column: f for f in hmodel._meta.concrete_fields}
+            self._history_unnest = "{}SELECT * FROM UNNEST({})".format(
+                self._history_head.replace(" VALUES ", " "),
+                _unnest_args([by_column[c] for c in columns], self.connection),
+            )
         date_field = own.get("history_date")
         self._history_date_value = (
             date_field.get_db_prep_save(self.history_date, self.connection) if date_field else None
@@ -364,11 +426,14 @@ class BulkWriter:
             rows = self._history_rows(objs, history_type)
         # Multi-row INSERTs: one statement per batch on both backends (executemany on
         # PostgreSQL would be a statement per row).
-        step = self._history_step
+        step = self.batch_size if self.unnest else self._history_step
         full_sql = None
-        with self.connection.cursor() as cursor:
+        with _array_cursor(self.connection) if self.unnest else self.connection.cursor() as cursor:
             for start in range(0, len(rows), step):
                 chunk = rows[start : start + step]
+                if self.unnest:
+                    cursor.execute(self._history_unnest, _columns(chunk))
+                    continue
                 if len(chunk) == step and full_sql is not None:
                     sql = full_sql
                 else:
