@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 
 from .engine import PREVIEW_ROWS
 from .formats import EXPORT_FORMATS
@@ -75,12 +76,21 @@ class WorkbookConfirmForm(forms.Form):
     resource = forms.IntegerField(widget=forms.HiddenInput(), required=False)
 
 
+class WorkbookExportForm(SelectableFieldsExportForm):
+    """The export form with the columns named as in the workbook (Vietnamese headers)."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field is not None and field.column_name else field_name
+
+
 class WorkbookImportExportMixin(ImportExportMixin):
     """Upload -> preview (counts and first rows) -> confirm, export of the filtered list, templates."""
 
     import_export_change_list_template = "admin/ntm_site/spreadsheets/change_list.html"
     import_template_name = "admin/ntm_site/spreadsheets/import.html"
     tmp_storage_class = DatabaseStorage
+    export_form_class = WorkbookExportForm
     skip_admin_log = True  # the ImportBatch and the history rows record imports
 
     # --- permissions: importing adds and changes rows; exporting shows them ----------------

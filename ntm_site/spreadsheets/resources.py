@@ -325,6 +325,8 @@ class NtmResource(resources.ModelResource):
         return list(self.get_import_columns())
 
     def export(self, queryset=None, **kwargs):
+        # Native values (dates, whole numbers): our formats write them as real dates and numbers.
+        kwargs.setdefault("force_native_type", True)
         dataset = super().export(queryset, **kwargs)
         # Formats of ours read these to write dates as dates and money as "#,##0" numbers.
         dataset.ntm_title = self.get_template_title()
