@@ -175,7 +175,17 @@ class ReportFilterSet(django_filters.FilterSet):
         return {name: _json_param(value) for name, value in self.given().items()}
 
     def display_params(self) -> list[tuple[str, str]]:
-        return [(str(self.form.fields[name].label), _display_param(value)) for name, value in self.given().items()]
+        shown = []
+        for name, value in self.given().items():
+            field = self.form.fields[name]
+            choices = dict(getattr(field, "choices", ())) if not hasattr(field, "queryset") else {}
+            if choices:
+                values = value if isinstance(value, list | tuple) else [value]
+                text = ", ".join(str(choices.get(v, v)) for v in values)
+            else:
+                text = _display_param(value)
+            shown.append((str(field.label), text))
+        return shown
 
 
 def _json_param(value):

@@ -95,7 +95,7 @@ class ReportResult:
             value = self.totals
             for part in column.key.split("."):
                 value = value.get(part) if isinstance(value, Mapping) else None
-            if isinstance(value, Mapping):
+            if isinstance(value, Mapping) or (value is None and "." in column.key):
                 continue
             items.append((column.label, column.display(value), column))
         return items

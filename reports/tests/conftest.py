@@ -298,3 +298,9 @@ def world(db):
     Proposal.objects.create(activity=a5, text="Xin sửa nhà văn hóa", resolved=True, resolved_on=D(2019, 6, 1))
 
     return World(cset, criteria, a, b, c, d, e, orgs, decisions, assignments, categories)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    # No password: the tests log in with force_login, and hashing one costs a second per test.
+    return django_user_model.objects.create_superuser("quantri", "quantri@example.vn", None)
