@@ -207,9 +207,10 @@ class DecisionReview(Report):
     def chart(self, result):
         rows = [r for r in result.rows if r["value_vnd"]]
         return charts.bar_chart(
-            _("Giá trị hỗ trợ theo loại (đồng)"),
+            _("Giá trị hỗ trợ theo loại (triệu đồng)"),
             [r["category"] for r in rows],
-            [(_("Giá trị"), [r["value_vnd"] for r in rows])],
+            [(_("Giá trị"), charts.in_millions([r["value_vnd"] for r in rows]))],
+            formatter=charts.million_formatter,
         )
 
 
@@ -456,7 +457,7 @@ class CriteriaMatrix(Report):
             Column("district", _("Huyện"), width=18),
             *(Column(f"tc{n}", _("TC{n}").format(n=n), K.STATUS, width=5) for n in numbers),
             Column("met", _("Số TC đạt"), K.INT, width=8),
-            Column("target_year", _("Năm về đích"), K.TEXT, width=9),
+            Column("target_year", _("Năm về đích"), K.YEAR, width=9),
             Column("reached", _("Đạt chuẩn"), K.TEXT, width=9),
         ]
         return {"totals": totals, "rows": rows, "columns": columns}
@@ -495,7 +496,7 @@ LEDGER_COLUMNS = {
     "sponsor": [Column("sponsor", _("Đơn vị hỗ trợ"), width=40)],
     "commune": [Column("commune_code", _("Mã xã"), width=8), Column("commune", _("Xã"), width=24)],
     "district": [Column("district", _("Huyện"), width=22)],
-    "year": [Column("year", _("Năm"), width=8)],
+    "year": [Column("year", _("Năm"), K.YEAR, width=8)],
     "month": [Column("month", _("Tháng"), K.MONTH, width=10)],
 }
 
@@ -560,9 +561,13 @@ class SupportLedger(Report):
     def chart(self, result):
         by_year = result.extra.get("chart_by") == "year"
         data = [(label, value) for label, value in result.extra.get("chart", []) if value]
-        title = _("Giá trị hỗ trợ theo năm (đồng)") if by_year else _("Giá trị hỗ trợ theo loại (đồng)")
+        title = _("Giá trị hỗ trợ theo năm (triệu đồng)") if by_year else _("Giá trị hỗ trợ theo loại (triệu đồng)")
         return charts.bar_chart(
-            title, [label for label, _v in data], [(_("Giá trị"), [v for _l, v in data])], horizontal=not by_year
+            title,
+            [label for label, _v in data],
+            [(_("Giá trị"), charts.in_millions([v for _l, v in data]))],
+            horizontal=not by_year,
+            formatter=charts.million_formatter,
         )
 
 

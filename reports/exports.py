@@ -36,6 +36,7 @@ NUMBER_FORMATS = {
     K.PERCENT: "0.0",
     K.DATE: "dd/mm/yyyy",
     K.MONTH: "mm/yyyy",
+    K.YEAR: "0",
 }
 
 
@@ -80,8 +81,6 @@ def text_is_formula(value) -> bool:
 def _number_format(column: Column, value) -> str | None:
     if column.kind == K.DECIMAL and isinstance(value, int | float):
         return "#,##0" if float(value).is_integer() else "#,##0.00"
-    if column.kind == K.TEXT and isinstance(value, int) and not isinstance(value, bool) and value >= 10000:
-        return "#,##0"
     return NUMBER_FORMATS.get(column.kind)
 
 

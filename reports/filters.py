@@ -33,12 +33,10 @@ def today() -> datetime.date:
 
 
 class DateInput(forms.DateInput):
-    """The browser's own date picker (no JavaScript of ours); it sends ISO dates."""
-
-    input_type = "date"
+    """A date typed dd/mm/yyyy (ISO also accepted), whatever the browser's own language."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "size": 10, **(attrs or {})}, format="%d/%m/%Y")
 
 
 # --- filters -----------------------------------------------------------------------------------
