@@ -370,9 +370,31 @@ class ImportEngine:
                 found[tuple(d[a] for a in attnames)] = obj
         return found
 
+    def writer_for(self, model) -> BulkWriter:
+        """A BulkWriter for another model, writing history with this import's user and batch.
+
+        For resources that create related rows in `prepare_chunk()` (e.g. the commune-year
+        sheet each assessment hangs from).
+        """
+        return BulkWriter(
+            model,
+            user=self.user,
+            reason=self.writer.reason,
+            history=not self.dry_run,
+            batch_size=self.batch_size,
+        )
+
     def _flush(self, items):
-        existing = self._load_existing([item.key for item in items])
         resource = self.resource
+        prepare_chunk = getattr(resource, "prepare_chunk", None)
+        if prepare_chunk is not None:
+            try:
+                prepare_chunk([item.record for item in items], engine=self)
+            except ValidationError as e:
+                for item in items:
+                    self._validation_error(e, item.row)
+                return
+        existing = self._load_existing([item.key for item in items])
         allow_create = resource.option("allow_create", True)
         allow_update = resource.option("allow_update", True)
         clean = resource._meta.clean_model_instances
@@ -399,6 +421,7 @@ class ImportEngine:
                 obj = self.model(**kwargs)
                 if not self._prepare(obj, item, is_new=True) or (clean and not self._full_clean(obj, row)):
                     continue
+                resource.before_write(obj, item.record, is_new=True)
                 creates.append((obj, item))
                 continue
             if not allow_update:
@@ -425,6 +448,8 @@ class ImportEngine:
                 continue
             if clean and not self._full_clean(obj, row):
                 continue
+            resource.before_write(obj, item.record, is_new=False)
+            changed = tuple(a for a in concrete if d.get(a) != before[a])
             updates.setdefault(changed, []).append((obj, item))
         self._write(creates, updates)
 

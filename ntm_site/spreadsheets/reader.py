@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from ntm_site.text import fold, fold_compact
 
 from .errors import WorkbookError
+from .workbooks import unescape_text
 
 HEADER_SEARCH_ROWS = 30
 MSG_CORRUPT_ZIP = _("Tệp bảng tính bị hỏng (không giải nén được). Hãy mở và lưu lại bằng Excel.")
@@ -149,6 +150,8 @@ def clean_cell(value):
         if not value:
             return None
         value = unicodedata.normalize("NFC", value).strip()
+        if value[:1] == "'":
+            value = unescape_text(value)  # our own exports' formula escaping
         return value or None
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 2**53:

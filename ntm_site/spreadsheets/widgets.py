@@ -509,8 +509,8 @@ class UnitWidget(_LookupWidget):
         """The pk of the unit `value` names, or CellError."""
         cache = self._cache if self._cache is not None else self._load()
         day = valid_on if valid_on is not None else self.valid_on
-        if isinstance(day, datetime.datetime):
-            day = day.date()
+        days = list(day) if isinstance(day, list | tuple) else [day]
+        days = [d.date() if isinstance(d, datetime.datetime) else d for d in days]
         text = _code_text(value)
         candidates = None
         if text.isdigit():
@@ -533,10 +533,13 @@ class UnitWidget(_LookupWidget):
                 ]
             if not candidates:
                 raise CellError(_("không tìm thấy đơn vị hành chính tên này (ghi “tên, tên đơn vị cấp trên” hoặc mã)."))
-        valid = self._valid(candidates, day)
+        for day in days:
+            valid = self._valid(candidates, day)
+            if valid:
+                break
         if not valid:
             raise CellError(
-                _("đơn vị không còn hiệu lực vào ngày {day} ({units}).").format(
+                _("đơn vị chưa có hoặc đã hết hiệu lực vào ngày {day} ({units}).").format(
                     day=day.strftime("%d/%m/%Y"), units="; ".join(self._describe(pk) for pk in candidates[:5])
                 )
             )
