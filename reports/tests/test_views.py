@@ -19,6 +19,7 @@ REPORT_PARAMS = {
     "criteria-summary": {"district": "Huyện Kỳ Anh", "year": "2017"},
     "criteria-matrix": {"district": "Huyện Kỳ Anh", "year": "2017"},
     "support-ledger": {"group_by": ["category", "year"], "district": "Huyện Kỳ Anh"},
+    "tasks": {"as_of": "2019-05-22", "province": "Tỉnh Hà Tĩnh"},
     "sponsor-activity": {"as_of": "2019-05-22"},
 }
 
@@ -228,5 +229,5 @@ def test_admin_index_is_a_dashboard_with_headline_figures_and_report_links(
     assert 'id="ntm-dashboard"' in page
     for report in registry.all_reports():
         assert reverse("reports:report", args=[report.slug]) in page
-    assert 'id="figure-reached"' in page and 'id="figure-support"' in page
+    assert 'id="figure-reached"' in page and 'id="figure-support"' in page and 'id="figure-overdue"' in page
     assert "Thoát" in page  # still the admin, in Vietnamese
