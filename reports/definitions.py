@@ -42,6 +42,10 @@ SPONSOR_PERMS = ("sponsorship.view_assignment", "sponsorship.view_supportrecord"
 CRITERIA_PERMS = ("criteria.view_assessment",)
 
 
+def _one_decimal(value):
+    return None if value is None else float(value)
+
+
 def _money_chart(title, labels, values, *, horizontal=True):
     return charts.bar_chart(
         title,
@@ -270,13 +274,14 @@ class CriteriaSummary(Report):
         summary = sheets.area_summary()
         totals = {
             "communes": summary["communes"],
-            "average_met": summary["average_met"],
+            # Floats with one decimal: JSON prints 9.8, not "9.8".
+            "average_met": _one_decimal(summary["average_met"]),
             "reached": sheets.with_figures().filter(reached=True).count(),
             "all_met": summary["all_met"],
             "bands": {key: summary[band] for band, (key, _label) in BANDS.items()},
         }
         rows = [
-            {k: r[k] for k in ("number", "name", "assessed", "met", "rate")}
+            {**{k: r[k] for k in ("number", "name", "assessed", "met")}, "rate": _one_decimal(r["rate"])}
             for r in Assessment.objects.filter(commune_year__in=sheets.values("pk")).criterion_rates()
         ]
         return {"totals": totals, "rows": rows}
@@ -329,7 +334,7 @@ class CriteriaMatrix(Report):
         figures = queries.matrix_totals(rows_qs)
         totals = {
             "communes": figures["communes"],
-            "average_met": round_half_up(figures["average_met"], 1),
+            "average_met": _one_decimal(round_half_up(figures["average_met"], 1)),
             "reached": figures["reached_count"],
         }
         cells = [f"tc{n}" for n in numbers]

@@ -163,7 +163,7 @@ def test_criteria_summary_of_a_legacy_district(world):
     # A 19, B 18 (criterion 7 not applicable counts as met), C 10, E 7 (hand-added commune of the district).
     assert result.totals == {
         "communes": 4,
-        "average_met": Decimal("13.5"),
+        "average_met": 13.5,
         "reached": 1,
         "all_met": 1,
         "bands": {"19": 1, "15-18": 1, "10-14": 1, "5-9": 1, "0-4": 0},
@@ -173,29 +173,29 @@ def test_criteria_summary_of_a_legacy_district(world):
 def test_criteria_summary_rates_put_the_weakest_criterion_first(world):
     result = run("criteria-summary", province="Tỉnh Hà Tĩnh", year="2017")
     assert result.totals["communes"] == 5
-    assert result.totals["average_met"] == Decimal("11.6")  # 58 / 5
+    assert result.totals["average_met"] == 11.6  # 58 / 5
     first = result.rows[0]
     assert (first["number"], first["name"], first["assessed"], first["met"], first["rate"]) == (
         17,
         world.criteria[17].name,
         5,
         1,
-        Decimal("20.0"),
+        20.0,
     )
     rates = {r["number"]: r["rate"] for r in result.rows}
-    assert rates[7] == Decimal("80.0")  # B's "not applicable" counts as met
-    assert rates[8] == Decimal("60.0")
-    assert rates[1] == Decimal("100.0")
+    assert rates[7] == 80.0  # B's "not applicable" counts as met
+    assert rates[8] == 60.0
+    assert rates[1] == 100.0
     assert [r["number"] for r in result.rows[-4:]] == [1, 2, 3, 4]
 
 
 def test_criteria_summary_reads_2019_figures_on_the_2025_map(world):
     # Xã Kỳ Anh (2025) = Kỳ Tiến (A) + Kỳ Giang (B) + …: 19 and 18 criteria.
     totals = run("criteria-summary", commune="Xã Kỳ Anh", year="2017").totals
-    assert (totals["communes"], totals["average_met"]) == (2, Decimal("18.5"))
+    assert (totals["communes"], totals["average_met"]) == (2, 18.5)
     # Xã Kỳ Xuân (2025) <- Kỳ Phong (C) <- the hand-added commune E: two steps of lineage.
     totals = run("criteria-summary", commune="18766@2025", year="2017").totals
-    assert (totals["communes"], totals["average_met"]) == (2, Decimal("8.5"))
+    assert (totals["communes"], totals["average_met"]) == (2, 8.5)
     assert run("criteria-summary", province="42@2025", year="2017").totals["communes"] == 5
 
 
@@ -234,7 +234,7 @@ def test_criteria_matrix_one_row_per_commune_with_every_criterion(world):
     a = result.rows[2]
     assert (a["met"], a["target_year"], a["reached"]) == (19, 2017, True)
     assert [c.key for c in result.columns][3:6] == ["tc1", "tc2", "tc3"]
-    assert result.totals == {"communes": 4, "average_met": Decimal("13.5"), "reached": 1}
+    assert result.totals == {"communes": 4, "average_met": 13.5, "reached": 1}
 
 
 def test_criteria_matrix_filters_by_reached_and_target_year(world):
