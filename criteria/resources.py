@@ -62,8 +62,25 @@ STATUS_ALIASES = {
 }
 
 
+class StatusWidget(ChoiceWidget):
+    """A result cell; the few distinct spellings of a workbook are read once each (95,000 cells in a big one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._seen = {}
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return self._seen[value]
+        except KeyError:
+            result = self._seen[value] = super().clean(value, row=row, **kwargs)
+            return result
+        except TypeError:  # an unhashable cell value
+            return super().clean(value, row=row, **kwargs)
+
+
 def status_widget():
-    return ChoiceWidget(AssessmentStatus, aliases=STATUS_ALIASES)
+    return StatusWidget(AssessmentStatus, aliases=STATUS_ALIASES)
 
 
 class CriteriaSetWidget(TextWidget):

@@ -272,3 +272,33 @@ def test_ky_anh_demo_workbook_gives_the_published_average(superuser):
     assert summary["average_met"] == Decimal("9.8")
     rural = unit(HUYEN_KY_ANH).children.filter(kind="xa").count()
     assert summary["communes"] == rural == 19
+
+
+@pytest.mark.django_db
+def test_admin_preview_then_confirm_from_the_sheets_page(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = wide(["18769", "Kỳ Tiến", 2017, *ALL_MET])
+    upload = SimpleUploadedFile("tong_hop_2017.xlsx", data)
+    page = admin_client.post(reverse("admin:criteria_communeyear_import"), {"import_file": upload, "resource": 0})
+    assert page.context["report"].ok and page.context["report"].created == 19
+    assert not Assessment.objects.exists()  # the preview writes nothing
+    done = admin_client.post(reverse("admin:criteria_communeyear_process_import"), page.context["confirm_form"].initial)
+    assert done.status_code == 302
+    assert Assessment.objects.filter(commune__code=KY_TIEN, year=2017).count() == 19
+
+
+@pytest.mark.django_db
+def test_admin_import_into_a_locked_year_shows_why(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    PeriodLock.objects.create(province=unit("42"), year=2017)
+    upload = SimpleUploadedFile("tong_hop_2017.xlsx", wide(["18769", "Kỳ Tiến", 2017, *ALL_MET]))
+    page = admin_client.post(reverse("admin:criteria_communeyear_import"), {"import_file": upload, "resource": 0})
+    assert "confirm_form" not in page.context
+    text = page.content.decode()
+    errors = [str(e) for e in page.context["errors"]]
+    assert len(errors) == 1 and "dòng 5" in errors[0] and "“Năm”" in errors[0] and "đã khóa" in errors[0], errors
+    assert "đã khóa" in text
