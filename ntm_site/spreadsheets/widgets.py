@@ -251,6 +251,7 @@ class ChoiceWidget(widgets.Widget):
         self.choices = list(getattr(choices, "choices", choices))
         self.aliases = aliases or {}
         self._index = None
+        self._seen = {}  # raw cell -> code: a sheet repeats the same few words thousands of times
         super().__init__(**kwargs)
 
     @property
@@ -270,12 +271,18 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
+        try:
+            return self._seen[value]
+        except (KeyError, TypeError):
+            pass
         index = self._index or self._build()
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         found = index.get(fold(str(value)))
         if found is None:
             raise CellError(_("cần một trong các giá trị: {choices}.").format(choices=", ".join(self.labels)))
+        if len(self._seen) < 1000:
+            self._seen[value] = found
         return found
 
     def render(self, value, obj=None, **kwargs):

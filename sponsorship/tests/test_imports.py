@@ -16,6 +16,7 @@ from sponsorship.resources import (
     DecisionResource,
     InitiativeResource,
     OrganisationResource,
+    ProposalResource,
     RecognitionResource,
     SupportRecordResource,
 )
@@ -135,6 +136,11 @@ def test_decision_amending_another_in_the_same_file(superuser):
     assert amendment.amends.symbol == "140-QĐ/TU"
     assert amendment.province.name == "Tỉnh Ninh Bình" and amendment.province.edition == "legacy"
     assert Decision.objects.get(symbol="140-QĐ/TU").history.count() == 1
+    rows[0][6] = "Phân công cơ quan, đơn vị phụ trách và doanh nghiệp kết nghĩa với xã đặc thù"
+    changed = run(DecisionResource, rows, header=header, user=superuser)
+    assert changed.ok and changed.updated == 1 and changed.unchanged == 1, errors_of(changed)
+    decision = Decision.objects.get(symbol="140-QĐ/TU")
+    assert decision.history.count() == 2 and " doanh nghiep ket nghia" in decision.search_key
 
 
 # --- assignments ----------------------------------------------------------------------------
@@ -165,7 +171,9 @@ def test_fifty_assignments_of_a_new_decision_then_found_without_diacritics(super
 
 @pytest.mark.django_db
 def test_commune_by_name_without_diacritics_and_district(superuser, treasury, decision_2021):
-    rows = [[1, "MH-HT-2021/QĐ-UBND", "kho bac nha nuoc ha tinh", "", "huong lien, huong khe", "do dau", "1/3/2021", ""]]
+    rows = [
+        [1, "MH-HT-2021/QĐ-UBND", "kho bac nha nuoc ha tinh", "", "huong lien, huong khe", "do dau", "1/3/2021", ""]
+    ]
     report = run(AssignmentResource, rows, header=ASSIGNMENT_HEADER, user=superuser)
     assert report.ok, errors_of(report)
     assignment = Assignment.objects.get()
@@ -415,3 +423,60 @@ def test_every_template_downloads_with_its_headers(admin_client):
         wb = openpyxl.load_workbook(io.BytesIO(response.content))
         headers = [c.value for c in wb.worksheets[0][3] if c.value]
         assert headers, model
+
+
+@pytest.mark.django_db
+def test_a_column_left_out_keeps_what_the_record_had(superuser, huong_lien_assignment, national_sets):
+    run(SupportRecordResource, [cement_row(unit="bao")], header=SUPPORT_HEADER, user=superuser)
+    header = ["Số văn bản", "Cơ quan, đơn vị", "Mã xã", "Ngày hỗ trợ", "Loại hỗ trợ", "Số lượng"]
+    report = run(
+        SupportRecordResource,
+        [["MH-HT-2021/QĐ-UBND", "Kho bạc Nhà nước Hà Tĩnh", "18559", "20/12/2021", "xi mang", "8"]],
+        header=header,
+        user=superuser,
+    )
+    assert report.ok and report.updated == 1, errors_of(report)
+    record = SupportRecord.objects.get()
+    assert (record.quantity, record.unit, record.value_vnd) == (8, "bao", 10_000_000)
+    assert record.criterion.number == 2
+
+
+@pytest.mark.django_db
+def test_proposals_hang_from_the_activity_of_that_day(superuser, huong_lien_assignment):
+    from sponsorship.models import Activity, Proposal
+
+    Activity.objects.create(assignment=huong_lien_assignment, date=D(2021, 12, 20), kind="lam_viec")
+    header = [
+        "Số văn bản",
+        "Cơ quan, đơn vị",
+        "Mã xã",
+        "Ngày làm việc",
+        "Hình thức hoạt động",
+        "Nội dung kiến nghị",
+        "Cơ quan trả lời",
+        "Đã giải quyết",
+        "Ngày giải quyết",
+    ]
+    first = ["MH-HT-2021/QĐ-UBND", "Kho bạc Nhà nước Hà Tĩnh", "18559"]
+    rows = [
+        [
+            *first,
+            "20/12/2021",
+            "Làm việc với xã",
+            "Hỗ trợ thêm xi măng làm kênh mương",
+            "Kho bạc Nhà nước Hà Tĩnh",
+            "x",
+            "15/03/2022",
+        ],
+        [*first, "21/12/2021", "Làm việc với xã", "Hỗ trợ máy vi tính", "", "", ""],
+        [*first, "20/12/2021", "Làm việc với xã", "Sửa trạm y tế", "", "Không", "15/03/2022"],
+    ]
+    report = run(ProposalResource, rows, header=header, user=superuser)
+    text = errors_of(report)
+    assert report.error_count == 2, text
+    assert "dòng 6, cột “Ngày làm việc”" in text and "dòng 7, cột “Ngày giải quyết”" in text
+    assert not Proposal.objects.exists()
+    report = run(ProposalResource, rows[:1], header=header, user=superuser)
+    assert report.ok, errors_of(report)
+    proposal = Proposal.objects.get()
+    assert proposal.resolved and proposal.addressee.short_name == "Kho bạc Nhà nước Hà Tĩnh"

@@ -182,3 +182,12 @@ def test_loading_reference_data_twice_changes_nothing():
     before = SupportCategory.objects.count()
     call_command("load_reference_data", verbosity=0)
     assert SupportCategory.objects.count() == before
+
+
+def test_initiative_field_migration_knows_the_fixtures_codes():
+    """Free-text fields converted by migration 0003 land on the codes the fixture loads afterwards."""
+    import importlib
+
+    migration = importlib.import_module("sponsorship.migrations.0003_initiative_fields")
+    rows = json.loads((FIXTURES / "21_initiative_fields.json").read_text(encoding="utf-8"))
+    assert {r["fields"]["name"]: r["fields"]["code"] for r in rows} == migration.CATALOGUE
