@@ -261,7 +261,9 @@ class ImportEngine:
                         key,
                         _("ô dài {n} ký tự, vượt giới hạn {limit}.").format(n=len(value), limit=self.max_cell_chars),
                     )
-                    values[key] = None
+            if row.errors:
+                self._add_errors(row)
+                continue
             try:
                 records = list(self.resource.import_records(row) or ())
             except ValidationError as e:

@@ -186,7 +186,8 @@ class BulkWriter:
                 limit = conn.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
             except Exception:  # older Python or a wrapped connection: Django's own 999
                 pass
-        self.rows_per_insert = max(1, min(self.batch_size, (min(limit, 65000) - 1) // max(1, len(self.insert_fields))))
+        self._max_params = min(limit, 65000) - 1
+        self.rows_per_insert = max(1, min(self.batch_size, self._max_params // max(1, len(self.insert_fields))))
         qn = conn.ops.quote_name
         self._insert_head = "INSERT INTO {} ({}) VALUES ".format(
             qn(opts.db_table), ", ".join(qn(f.column) for f in self.insert_fields)
@@ -238,7 +239,6 @@ class BulkWriter:
         if not objs:
             return
         opts = self.opts
-        qn = self.connection.ops.quote_name
         fields_ = [_by_attname(opts, a) for a in attnames if a != self.pk_attname]
         auto_now = [f for f in opts.concrete_fields if getattr(f, "auto_now", False) and f not in fields_]
         for f in auto_now:
@@ -246,21 +246,55 @@ class BulkWriter:
                 setattr(obj, f.attname, f.pre_save(obj, add=False))
         fields_ += auto_now
         if fields_:
-            sql = "UPDATE {} SET {} WHERE {} = %s".format(
-                qn(opts.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields_), qn(opts.pk.column)
-            )
-            converters = [(f.attname, self.converter(f)) for f in fields_]
-            pk_attname = self.pk_attname
-            with self.connection.cursor() as cursor:
-                for start in range(0, len(objs), self.batch_size):
-                    rows = []
-                    for obj in objs[start : start + self.batch_size]:
-                        d = obj.__dict__
-                        values = [d[a] if c is None or d[a] is None else c(d[a]) for a, c in converters]
-                        values.append(d[pk_attname])
-                        rows.append(values)
-                    cursor.executemany(sql, rows)
+            if self.connection.vendor == "postgresql":
+                self._update_from_values(objs, fields_)
+            else:
+                self._update_executemany(objs, fields_)
         self.write_history(objs, "~")
+
+    def _update_rows(self, objs, fields_):
+        converters = [(f.attname, self.converter(f)) for f in fields_]
+        pk_attname = self.pk_attname
+        rows = []
+        for obj in objs:
+            d = obj.__dict__
+            values = [d[a] if c is None or d[a] is None else c(d[a]) for a, c in converters]
+            values.append(d[pk_attname])
+            rows.append(values)
+        return rows
+
+    def _update_executemany(self, objs, fields_):
+        # SQLite runs a prepared UPDATE per row in-process: executemany is as fast as it gets.
+        qn = self.connection.ops.quote_name
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(
+            qn(self.opts.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields_), qn(self.opts.pk.column)
+        )
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(objs), self.batch_size):
+                cursor.executemany(sql, self._update_rows(objs[start : start + self.batch_size], fields_))
+
+    def _update_from_values(self, objs, fields_):
+        # PostgreSQL: one UPDATE … FROM (VALUES …) per batch instead of a round trip per row.
+        qn = self.connection.ops.quote_name
+        conn = self.connection
+        pk = self.opts.pk
+        all_fields = [*fields_, pk]
+        casts = [f"%s::{f.cast_db_type(conn) or f.db_type(conn)}" for f in all_fields]
+        names = [f"c{i}" for i in range(len(all_fields))]
+        row_sql = "(" + ", ".join(casts) + ")"
+        step = max(1, min(self.batch_size, 60000 // len(all_fields)))
+        with conn.cursor() as cursor:
+            for start in range(0, len(objs), step):
+                rows = self._update_rows(objs[start : start + step], fields_)
+                sql = "UPDATE {t} SET {sets} FROM (VALUES {values}) AS v({names}) WHERE {t}.{pk} = v.{last}".format(
+                    t=qn(self.opts.db_table),
+                    sets=", ".join(f"{qn(f.column)} = v.{n}" for f, n in zip(fields_, names, strict=False)),
+                    values=", ".join([row_sql] * len(rows)),
+                    names=", ".join(names),
+                    pk=qn(pk.column),
+                    last=names[-1],
+                )
+                cursor.execute(sql, [v for row in rows for v in row])
 
     # --- history ---------------------------------------------------------------------
 
@@ -283,9 +317,11 @@ class BulkWriter:
                 extra.append(name)
         self._tracked = tracked
         self._extra_names = extra
-        self._history_sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(hmodel._meta.db_table), ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
+        self._history_head = "INSERT INTO {} ({}) VALUES ".format(
+            qn(hmodel._meta.db_table), ", ".join(qn(c) for c in columns)
         )
+        self._history_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        self._history_step = max(1, min(self.batch_size, self._max_params // len(columns)))
         date_field = own.get("history_date")
         self._history_date_value = (
             date_field.get_db_prep_save(self.history_date, self.connection) if date_field else None
@@ -326,6 +362,17 @@ class BulkWriter:
             rows = [(obj.__dict__[pk], *values, *tail) for obj, values in zip(objs, converted, strict=True)]
         else:
             rows = self._history_rows(objs, history_type)
+        # Multi-row INSERTs: one statement per batch on both backends (executemany on
+        # PostgreSQL would be a statement per row).
+        step = self._history_step
+        full_sql = None
         with self.connection.cursor() as cursor:
-            for start in range(0, len(rows), self.batch_size):
-                cursor.executemany(self._history_sql, rows[start : start + self.batch_size])
+            for start in range(0, len(rows), step):
+                chunk = rows[start : start + step]
+                if len(chunk) == step and full_sql is not None:
+                    sql = full_sql
+                else:
+                    sql = self._history_head + ", ".join([self._history_row] * len(chunk))
+                    if len(chunk) == step:
+                        full_sql = sql
+                cursor.execute(sql, [v for row in chunk for v in row])
