@@ -231,3 +231,15 @@ def test_admin_index_is_a_dashboard_with_headline_figures_and_report_links(
         assert reverse("reports:report", args=[report.slug]) in page
     assert 'id="figure-reached"' in page and 'id="figure-support"' in page and 'id="figure-overdue"' in page
     assert "Thoát" in page  # still the admin, in Vietnamese
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_downloads(admin_client, world):
+    world.orgs["dn"].name = '=HYPERLINK("http://x")'
+    world.orgs["dn"].save()
+    response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "csv"]), {"as_of": "2019-05-22"})
+    assert "'=HYPERLINK" in response.content.decode()
+    response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "xlsx"]), {"as_of": "2019-05-22"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://x")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
