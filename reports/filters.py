@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import django_filters
 from django import forms
-from django.db.models import Max, Model
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -175,7 +175,8 @@ class ReportFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data
 
     def given(self) -> dict:
-        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], ())}
+        """The parameters that have a value (an empty multiple choice is a queryset of nothing)."""
+        return {k: v for k, v in self.form.cleaned_data.items() if not _is_empty(v)}
 
     def json_params(self) -> dict:
         return {name: _json_param(value) for name, value in self.given().items()}
@@ -194,6 +195,12 @@ class ReportFilterSet(django_filters.FilterSet):
         return shown
 
 
+def _is_empty(value) -> bool:
+    if isinstance(value, QuerySet):
+        return not value  # evaluates (and caches) the few rows chosen
+    return value in (None, "", [], ())
+
+
 def _json_param(value):
     if isinstance(value, AdministrativeUnit):
         return {"code": value.code, "name": value.name, "edition": value.edition}
@@ -201,7 +208,7 @@ def _json_param(value):
         return value.symbol
     if isinstance(value, Organisation):
         return value.name
-    if isinstance(value, CriteriaSet | SupportCategory):
+    if isinstance(value, CriteriaSet | SupportCategory | InitiativeField):
         return value.code
     if isinstance(value, Model):
         return str(value)

@@ -61,7 +61,8 @@ class SavedFilter(TrackedModel):
 
     def querystring(self) -> str:
         qd = QueryDict(mutable=True)
-        for key, value in (self.params or {}).items():
+        # Sorted: PostgreSQL's jsonb does not keep the order the keys were saved in.
+        for key, value in sorted((self.params or {}).items()):
             for item in value if isinstance(value, list) else [value]:
                 qd.appendlist(key, str(item))
         return qd.urlencode()

@@ -75,3 +75,15 @@ def test_xlsx_and_csv_to_a_file(world, tmp_path):
 def test_list_describes_every_report_and_its_parameters(db):
     text = export("--list")
     assert "decision-review" in text and "initiative_fields" in text and "tasks" in text
+
+
+def test_params_echo_what_was_chosen_and_the_defaults_applied(world):
+    data = json.loads(export("sponsor-activity", "-p", "as_of=22/05/2019", "-p", "initiative_fields=nong-thon-moi"))
+    assert data["params"] == {
+        "as_of": "2019-05-22",
+        "period_from": "2018-05-22",
+        "initiative_fields": ["nong-thon-moi"],
+    }
+    data = json.loads(export("support-ledger", "-p", "category=xi-mang", "-p", "category=tien-mat"))
+    assert sorted(data["params"]["category"]) == ["tien-mat", "xi-mang"]
+    assert data["params"]["group_by"] == ["category"]
