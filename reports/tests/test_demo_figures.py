@@ -144,7 +144,7 @@ def test_every_report_page_opens_on_the_demo(data, admin_client, django_assert_m
         "sponsor-activity": {"as_of": "31/03/2022", "parent": BLOC},
     }
     for report in registry.all_reports():
-        with django_assert_max_num_queries(25):
+        with django_assert_max_num_queries(22):
             response = admin_client.get(reverse("reports:report", args=[report.slug]), params[report.slug])
         assert response.status_code == 200, report.slug
         assert 'id="report-rows"' in response.content.decode(), report.slug

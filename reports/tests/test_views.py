@@ -32,7 +32,7 @@ def url(slug, **params):
 def test_report_page_renders_in_the_admin_with_a_bounded_number_of_queries(
     admin_client, world, slug, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(22):
         response = admin_client.get(reverse("reports:report", args=[slug]), REPORT_PARAMS[slug])
     assert response.status_code == 200
     page = response.content.decode()
@@ -224,7 +224,7 @@ def test_saving_twice_under_one_name_is_refused_politely(admin_client, world):
 def test_admin_index_is_a_dashboard_with_headline_figures_and_report_links(
     admin_client, world, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         page = admin_client.get(reverse("admin:index")).content.decode()
     assert 'id="ntm-dashboard"' in page
     for report in registry.all_reports():
