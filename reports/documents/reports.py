@@ -1,0 +1,628 @@
+"""Draft reports (báo cáo) from the results of the reports app.
+
+Each generator takes a report result, the same dict `export_report … --format json` prints::
+
+    {"report": "decision-review", "params": {…}, "totals": {…}, "rows": [{…}, …]}
+
+and returns an `OfficialDocument`: the header of the issuing body, the title, an introduction
+naming the decision or area and the period, the figures as sentences where the sources write
+them so and as a table where there are many, then "Nơi nhận" and the signature block. Every
+figure of the result appears in the document; a total this module has no sentence for is
+still printed, in a table of other figures, so nothing the records hold is lost.
+
+Records the result only names (a decision by its symbol, an area by its code) are looked up
+for the words around the figures: the decision's date, issuer and title, the area's name.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ntm_site.text import fold
+from reports.documents.builder import Column, DocumentFile, Issuer, OfficialDocument
+from reports.documents.formats import (
+    as_date,
+    join_vi,
+    lower_first,
+    vn_date,
+    vn_decimal,
+    vn_int,
+    vn_percent,
+    vn_quantity,
+    vnd_amount,
+    vnd_phrase,
+)
+from reports.documents.issuers import issuer_for_organisation, issuer_from_text, place_name, strip_unit_kind
+from reports.documents.phrases import SupportItem, support_sentence
+
+PLACEHOLDER = "……………………………………"
+
+# How the sentences name the organisations of each role, and the role's verb.
+ROLE_NOUNS = {
+    "phu_trach": "cơ quan, đơn vị phụ trách",
+    "do_dau": "cơ quan, đơn vị đỡ đầu",
+    "ket_nghia": "đơn vị kết nghĩa",
+    "giup_do": "cơ quan, đơn vị giúp đỡ",
+}
+
+# Labels of totals printed in the "other figures" table, when a report adds some.
+TOTAL_LABELS = {
+    "organisations": "Số cơ quan, đơn vị",
+    "communes": "Số xã",
+    "communes_reached": "Số xã đạt chuẩn nông thôn mới",
+    "support_value_vnd": "Tổng giá trị hỗ trợ (đồng)",
+    "initiatives": "Số mô hình, việc làm đăng ký",
+    "average_met": "Bình quân số tiêu chí đạt/xã",
+    "reached": "Số xã đạt chuẩn nông thôn mới",
+    "bands": "Số xã theo số tiêu chí đạt",
+}
+
+
+def _recipients(extra=()) -> list[str]:
+    return [*extra, PLACEHOLDER + ";"]
+
+
+def _filename(*parts) -> str:
+    return "-".join(slugify(fold(str(p).replace("/", "-"))) for p in parts if p) + ".docx"
+
+
+def _other_totals(doc: OfficialDocument, totals: dict, used: set[str]):
+    """Totals the sentences did not use, in a small table: the document never drops a figure."""
+    rest = {key: value for key, value in totals.items() if key not in used}
+    if not rest:
+        return
+    rows = []
+    for key, value in rest.items():
+        label = _(TOTAL_LABELS.get(key, key))
+        if isinstance(value, dict):
+            for sub_key, sub_value in value.items():
+                rows.append([f"{label}: {sub_key}", _figure(sub_value)])
+        else:
+            rows.append([label, _figure(value)])
+    numbered = [[vn_int(i), *row] for i, row in enumerate(rows, start=1)]
+    doc.table(
+        [Column(_("STT"), 0.9, centered=True), Column(_("Chỉ tiêu"), 5), Column(_("Số liệu"), 2, numeric=True)],
+        numbered,
+        caption=_("Số liệu khác"),
+    )
+
+
+def _figure(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else (_("Có") if value else _("Không"))
+    if isinstance(value, int):
+        return vn_int(value)
+    if isinstance(value, float | Decimal):
+        return vn_decimal(value, 1)
+    return str(value)
+
+
+# -- decision-review ------------------------------------------------------------------------------
+
+
+def _decision(symbol):
+    from sponsorship.models import Decision
+
+    if not symbol:
+        return None
+    return Decision.objects.select_related("province").filter(symbol=symbol).first()
+
+
+def _role_noun(role: str, decision) -> str:
+    noun = ROLE_NOUNS.get(role)
+    if noun is None:
+        return lower_first(str(role))
+    if role == "ket_nghia" and decision is not None and _all_enterprises(decision, role):
+        return "doanh nghiệp kết nghĩa"
+    return noun
+
+
+def _all_enterprises(decision, role) -> bool:
+    """The sources call twinned partners "doanh nghiệp kết nghĩa" when every one of them is an enterprise."""
+    from sponsorship.models import Organisation
+
+    partners = Organisation.objects.filter(assignments__decision=decision, assignments__role=role)
+    return partners.exists() and not partners.exclude(kind="doanh_nghiep").exists()
+
+
+def _commune_noun(decision) -> str:
+    if decision is not None and "dac thu" in fold(decision.title):
+        return _("xã đặc thù")
+    return _("xã")
+
+
+def _decision_label(decision, symbol) -> str:
+    if decision is None:
+        return _("Văn bản số {symbol}").format(symbol=symbol)
+    return _("{type} số {symbol}").format(type=decision.get_document_type_display(), symbol=decision.symbol)
+
+
+def _years_between(start: datetime.date, end: datetime.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def decision_review_document(
+    result: dict,
+    *,
+    decision=None,
+    issuer: Issuer | None = None,
+    style: str | None = None,
+    date: datetime.date | None = None,
+) -> OfficialDocument:
+    """The review report of one decision's programme, like the three-year review of 140-QĐ/TU."""
+    with translation.override("vi"):
+        return _decision_review(result, decision=decision, issuer=issuer, style=style, date=date)
+
+
+def _decision_review(result, *, decision, issuer, style, date):
+    params, totals, rows = result.get("params", {}), result.get("totals", {}), result.get("rows", [])
+    symbol = params.get("decision") or getattr(decision, "symbol", "")
+    decision = decision if decision is not None else _decision(symbol)
+    as_of = as_date(params.get("as_of")) or date or datetime.date.today()
+    if issuer is None:
+        if decision is not None:
+            issuer = issuer_from_text(decision.issuer, province=decision.province, style=style)
+        else:
+            issuer = _coordination_office(None, style=style)
+    label = _decision_label(decision, symbol)
+
+    years = _years_between(decision.issued_on, as_of) if decision is not None else 0
+    issuer_words = decision.issuer if decision is not None else ""
+    if decision is not None:
+        base = _("{label} ngày {date} của {issuer}").format(
+            label=label, date=vn_date(decision.issued_on), issuer=issuer_words
+        )
+    else:
+        base = label
+    if years >= 1:
+        title = _("Sơ kết {years} năm thực hiện {base}").format(years=years, base=base)
+    else:
+        title = _("Kết quả thực hiện {base}").format(base=base)
+    doc = OfficialDocument(
+        issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, year=as_of.year, style=style
+    )
+
+    communes = totals.get("communes")
+    reached = totals.get("communes_reached")
+    by_role = totals.get("organisations") or {}
+    commune_noun = _commune_noun(decision)
+    used = {"communes", "communes_reached", "organisations", "support_value_vnd"}
+
+    # Introduction: which decision, what it assigned, which period.
+    roles = join_vi(
+        f"{vn_int(count)} {_role_noun(role, decision)}" for role, count in by_role.items() if count is not None
+    )
+    if decision is not None:
+        term = ""
+        if decision.term_from_year and decision.term_to_year:
+            term = _(", thời gian thực hiện từ năm {start} đến năm {end}").format(
+                start=decision.term_from_year, end=decision.term_to_year
+            )
+        intro = _("Ngày {date}, {issuer} ban hành {label} {title}{term}.").format(
+            date=vn_date(decision.issued_on),
+            issuer=decision.issuer,
+            label=label,
+            title=lower_first(decision.title),
+            term=term,
+        )
+        doc.paragraph(intro)
+    period_start = decision.issued_on if decision is not None else None
+    if period_start is not None:
+        period = _("từ ngày {start} đến ngày {end}").format(start=vn_date(period_start), end=vn_date(as_of))
+    else:
+        period = _("đến ngày {end}").format(end=vn_date(as_of))
+    doc.paragraph(
+        _(
+            "Báo cáo này tổng hợp kết quả thực hiện {label} {period}, theo số liệu trên Hệ thống hồ sơ nông thôn mới."
+        ).format(label=label, period=period)
+    )
+
+    doc.heading(_("I. CÔNG TÁC PHÂN CÔNG, TRIỂN KHAI THỰC HIỆN"))
+    if roles or communes is not None:
+        sentence = _("Theo {label}, {roles} được phân công giúp đỡ {communes} {noun}.").format(
+            label=label,
+            roles=roles or _("các cơ quan, đơn vị"),
+            communes=vn_int(communes or 0),
+            noun=commune_noun,
+        )
+        doc.paragraph(sentence)
+    initiatives = totals.get("initiatives")
+    if isinstance(initiatives, int):
+        used.add("initiatives")
+        doc.paragraph(
+            _("Các cơ quan, đơn vị đã đăng ký {count} mô hình, việc làm cụ thể giúp xã.").format(
+                count=vn_int(initiatives)
+            )
+        )
+
+    doc.heading(_("II. KẾT QUẢ GIÚP ĐỠ, HỖ TRỢ CÁC XÃ"))
+    items = [_support_item(row) for row in rows]
+    subject = _("Các {roles}").format(roles=join_vi(_role_noun(r, decision) for r in by_role)) if by_role else ""
+    doc.paragraph(
+        support_sentence(items, subject=subject or _("Các cơ quan, đơn vị"), total_vnd=totals.get("support_value_vnd"))
+    )
+    if rows:
+        table_rows = [
+            [vn_int(i), item.category, item.unit, vn_quantity(item.quantity), vnd_amount(item.value_vnd)]
+            for i, item in enumerate(items, start=1)
+        ]
+        doc.table(
+            [
+                Column(_("STT"), 0.9, centered=True),
+                Column(_("Nội dung hỗ trợ"), 4),
+                Column(_("Đơn vị tính"), 1.4),
+                Column(_("Số lượng"), 1.4, numeric=True),
+                Column(_("Giá trị (đồng)"), 2.4, numeric=True),
+            ],
+            table_rows,
+            total=["", _("Tổng cộng"), "", "", vnd_amount(totals.get("support_value_vnd") or 0)]
+            if totals.get("support_value_vnd") is not None
+            else None,
+            caption=_("Biểu tổng hợp kết quả hỗ trợ theo loại"),
+        )
+
+    doc.heading(_("III. KẾT QUẢ XÂY DỰNG NÔNG THÔN MỚI Ở CÁC XÃ ĐƯỢC PHÂN CÔNG"))
+    if communes is not None and reached is not None:
+        doc.paragraph(
+            _("Đến ngày {date}, đã có {reached}/{communes} {noun} đạt chuẩn nông thôn mới.").format(
+                date=vn_date(as_of), reached=vn_int(reached), communes=vn_int(communes), noun=commune_noun
+            )
+        )
+    _other_totals(doc, totals, used)
+
+    doc.heading(_("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"))
+    doc.paragraph(PLACEHOLDER)
+    doc.closing(recipients=_recipients())
+    return doc
+
+
+def _support_item(row: dict) -> SupportItem:
+    return SupportItem(
+        category=row.get("category", ""),
+        unit=row.get("unit", "") or "",
+        quantity=row.get("quantity"),
+        value_vnd=row.get("value_vnd") or 0,
+        kind=row.get("kind", "") or "",
+        group=row.get("group", "") or _category_group(row.get("category", "")),
+    )
+
+
+def _category_group(name: str) -> str:
+    from sponsorship.models import SupportCategory
+
+    return SupportCategory.objects.filter(name=name).values_list("group", flat=True).first() or ""
+
+
+# -- sponsor-scorecard ----------------------------------------------------------------------------
+
+
+def _organisation(value):
+    from sponsorship.models import Organisation
+
+    if not value:
+        return None
+    queryset = Organisation.objects.select_related("parent", "home_unit")
+    if str(value).isdigit():
+        return queryset.filter(pk=int(value)).first()
+    return queryset.filter(name__iexact=str(value).strip()).first() or queryset.filter(short_name=value).first()
+
+
+def _unit(value):
+    from divisions.models import AdministrativeUnit
+
+    if not value:
+        return None
+    queryset = AdministrativeUnit.objects.select_related("parent", "province")
+    if str(value).isdigit():
+        return queryset.filter(code=str(value)).order_by("-valid_from").first()
+    from ntm_site.text import search_key
+
+    return queryset.filter(search_key__startswith=search_key(str(value))).order_by("-valid_from").first()
+
+
+def _coordination_office(unit, *, style=None) -> Issuer:
+    """Whoever is not told otherwise issues as the coordination office of the province (state style)."""
+    place = place_name(unit)
+    name = (
+        _("Văn phòng Điều phối nông thôn mới tỉnh {place}").format(place=place)
+        if place
+        else _("Văn phòng Điều phối nông thôn mới")
+    )
+    return issuer_from_text(name, province=unit, style=style)
+
+
+def sponsor_scorecard_document(
+    result: dict, *, issuer: Issuer | None = None, style: str | None = None, date: datetime.date | None = None
+) -> OfficialDocument:
+    """The sponsors' scorecard: how many communes each sponsored, how many reached standard, what they gave."""
+    with translation.override("vi"):
+        return _sponsor_scorecard(result, issuer=issuer, style=style, date=date)
+
+
+def _sponsor_scorecard(result, *, issuer, style, date):
+    params, totals, rows = result.get("params", {}), result.get("totals", {}), result.get("rows", [])
+    as_of = as_date(params.get("as_of")) or date or datetime.date.today()
+    parent = _organisation(params.get("parent"))
+    decision = _decision(params.get("decision"))
+    province = _unit(params.get("province"))
+    if issuer is None:
+        if parent is not None:
+            issuer = issuer_for_organisation(parent, style=style)
+        elif decision is not None:
+            issuer = issuer_from_text(decision.issuer, province=decision.province, style=style)
+        else:
+            issuer = _coordination_office(province, style=style)
+
+    whose = ""
+    if parent is not None:
+        whose = _(" của các cơ quan, đơn vị thuộc {parent}").format(parent=parent.name)
+    elif decision is not None:
+        whose = _(" theo {label}").format(label=_decision_label(decision, decision.symbol))
+    elif province is not None:
+        whose = _(" trên địa bàn {area}").format(area=lower_first(province.name))
+    title = _("Kết quả công tác đỡ đầu, giúp đỡ các xã xây dựng nông thôn mới{whose}").format(whose=whose)
+    doc = OfficialDocument(
+        issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, year=as_of.year, style=style
+    )
+    since = params.get("since") or params.get("since_year")
+    period = (
+        _("từ năm {since} đến ngày {end}").format(since=since, end=vn_date(as_of))
+        if since
+        else _("đến ngày {end}").format(end=vn_date(as_of))
+    )
+    scope = []
+    if params.get("kind"):
+        scope.append(_("loại đơn vị: {kind}").format(kind=_kind_label(params["kind"])))
+    intro = _("Báo cáo tổng hợp kết quả công tác đỡ đầu, giúp đỡ các xã xây dựng nông thôn mới{whose} {period}").format(
+        whose=whose, period=period
+    )
+    if scope:
+        intro += " (" + "; ".join(scope) + ")"
+    doc.paragraph(intro + _(", theo số liệu trên Hệ thống hồ sơ nông thôn mới."))
+
+    doc.heading(_("I. KẾT QUẢ CHUNG"))
+    organisations = totals.get("organisations")
+    communes, reached = totals.get("communes"), totals.get("communes_reached")
+    used = {"organisations", "communes", "communes_reached"}
+    if organisations is not None and communes is not None:
+        sentence = _("{Period}, {organisations} cơ quan, đơn vị đã đỡ đầu, giúp đỡ {communes} xã").format(
+            Period=period[0].upper() + period[1:], organisations=vn_int(organisations), communes=vn_int(communes)
+        )
+        if reached is not None:
+            sentence += _(", trong đó {reached} xã đã đạt chuẩn nông thôn mới").format(reached=vn_int(reached))
+        doc.paragraph(sentence + ".")
+    if totals.get("support_value_vnd"):
+        used.add("support_value_vnd")
+        amount = vnd_phrase(totals["support_value_vnd"])
+        doc.paragraph(_("Tổng giá trị các đơn vị đã hỗ trợ các xã {amount}.").format(amount=amount))
+    if isinstance(totals.get("initiatives"), int):
+        used.add("initiatives")
+        doc.paragraph(
+            _("Các đơn vị đã đăng ký {count} mô hình, việc làm cụ thể giúp xã.").format(
+                count=vn_int(totals["initiatives"])
+            )
+        )
+    leaders = [row for row in rows if row.get("communes")][:7]
+    if leaders:
+        doc.paragraph(
+            _("Nhiều đơn vị đỡ đầu nhiều xã và giúp xã về đích sớm, tiêu biểu là: {list}.").format(
+                list="; ".join(
+                    _("{name} đỡ đầu {communes} xã ({reached} xã đạt chuẩn)").format(
+                        name=row.get("organisation") or row.get("short_name"),
+                        communes=vn_int(row["communes"]),
+                        reached=vn_int(row.get("communes_reached") or 0),
+                    )
+                    for row in leaders
+                )
+            )
+        )
+    _other_totals(doc, totals, used)
+
+    doc.heading(_("II. KẾT QUẢ CỦA TỪNG CƠ QUAN, ĐƠN VỊ"))
+    table_rows = [
+        [
+            vn_int(i),
+            row.get("organisation") or row.get("short_name") or "",
+            vn_int(row.get("communes") or 0),
+            vn_int(row.get("communes_reached") or 0),
+            vnd_amount(row.get("support_value_vnd") or 0),
+            vn_int(row.get("initiatives") or 0),
+        ]
+        for i, row in enumerate(rows, start=1)
+    ]
+    total = [
+        "",
+        _("Tổng cộng"),
+        _figure(communes) if communes is not None else "",
+        _figure(reached) if reached is not None else "",
+        vnd_amount(totals["support_value_vnd"]) if totals.get("support_value_vnd") is not None else "",
+        _figure(totals["initiatives"]) if isinstance(totals.get("initiatives"), int) else "",
+    ]
+    doc.table(
+        [
+            Column(_("STT"), 0.9, centered=True),
+            Column(_("Cơ quan, đơn vị"), 4.2),
+            Column(_("Số xã đỡ đầu"), 1.3, numeric=True),
+            Column(_("Số xã đạt chuẩn"), 1.3, numeric=True),
+            Column(_("Giá trị hỗ trợ (đồng)"), 2.2, numeric=True),
+            Column(_("Số mô hình đăng ký"), 1.3, numeric=True),
+        ],
+        table_rows,
+        total=total,
+        size=12,
+    )
+    doc.heading(_("III. NHẬN XÉT, ĐỀ XUẤT"))
+    doc.paragraph(PLACEHOLDER)
+    doc.closing(recipients=_recipients())
+    return doc
+
+
+def _kind_label(kind: str) -> str:
+    from sponsorship.choices import OrganisationKind
+
+    try:
+        return str(OrganisationKind(kind).label)
+    except ValueError:
+        return kind
+
+
+# -- criteria-summary -----------------------------------------------------------------------------
+
+
+def _area(params):
+    for key in ("commune", "district", "area", "province"):
+        if params.get(key):
+            unit = _unit(params[key])
+            return unit, (unit.name if unit is not None else str(params[key]))
+    return None, ""
+
+
+def _rate(value) -> Decimal:
+    """Rates come as percentages (0-100)."""
+    return Decimal(str(value or 0))
+
+
+def criteria_summary_document(
+    result: dict, *, issuer: Issuer | None = None, style: str | None = None, date: datetime.date | None = None
+) -> OfficialDocument:
+    """An area's yearly criteria results: communes assessed, average met, reached, bands, the weakest criteria."""
+    with translation.override("vi"):
+        return _criteria_summary(result, issuer=issuer, style=style, date=date)
+
+
+def _criteria_summary(result, *, issuer, style, date):
+    params, totals, rows = result.get("params", {}), result.get("totals", {}), result.get("rows", [])
+    year = params.get("year")
+    unit, area_name = _area(params)
+    decision = _decision(params.get("decision"))
+    if issuer is None:
+        if unit is not None and unit.level == 2:
+            committee = _("Ủy ban nhân dân {district}").format(district=lower_first(unit.name))
+            issuer = issuer_from_text(committee, place=strip_unit_kind(unit.name), style=style)
+        else:
+            issuer = _coordination_office(unit, style=style)
+    area = lower_first(area_name) if area_name else ""
+    if decision is not None and not area:
+        area = _("các xã theo {label}").format(label=_decision_label(decision, decision.symbol))
+    title = _("Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới{year}{area}").format(
+        year=_(" năm {year}").format(year=year) if year else "",
+        area=_(" trên địa bàn {area}").format(area=area) if area_name else (f" ({area})" if area else ""),
+    )
+    doc = OfficialDocument(
+        issuer=issuer,
+        type_code="BC",
+        type_name=_("Báo cáo"),
+        title=title,
+        date=date,
+        style=style,
+    )
+    communes, average, reached = totals.get("communes"), totals.get("average_met"), totals.get("reached")
+    bands = totals.get("bands") or {}
+    used = {"communes", "average_met", "reached", "bands"}
+    where = _("toàn {area}").format(area=area) if area_name else _("toàn địa bàn")
+    doc.paragraph(
+        _(
+            "Báo cáo tổng hợp kết quả đánh giá các xã theo Bộ tiêu chí quốc gia về xã nông thôn mới{year} {where}, "
+            "theo số liệu trên Hệ thống hồ sơ nông thôn mới."
+        ).format(year=_(" năm {year}").format(year=year) if year else "", where=where)
+    )
+    doc.heading(_("I. KẾT QUẢ CHUNG"))
+    sentence = []
+    if communes is not None:
+        sentence.append(
+            _("{When}{where} có {communes} xã được đánh giá").format(
+                When=_("Năm {year}, ").format(year=year) if year else "", where=where, communes=vn_int(communes)
+            )
+        )
+    if average is not None:
+        sentence.append(_("bình quân đạt {average} tiêu chí/xã").format(average=vn_decimal(average, 1)))
+    if reached is not None:
+        sentence.append(_("có {reached} xã đạt chuẩn nông thôn mới").format(reached=vn_int(reached)))
+    if sentence:
+        doc.paragraph("; ".join(sentence) + ".")
+    if bands:
+        doc.paragraph(
+            _("Theo số tiêu chí đạt: {bands}.").format(
+                bands="; ".join(
+                    _("{count} xã đạt {band} tiêu chí").format(count=vn_int(count), band=_band_words(band))
+                    for band, count in bands.items()
+                )
+            )
+        )
+    weakest = [row for row in rows if _rate(row.get("rate")) < 100][:5]
+    if weakest:
+        doc.paragraph(
+            _("Các tiêu chí có tỷ lệ xã đạt thấp nhất: {list}.").format(
+                list="; ".join(
+                    _("Tiêu chí {number} ({name}): {met} xã đạt, {rate}").format(
+                        number=row.get("number"),
+                        name=lower_first(row.get("name", "")),
+                        met=vn_int(row.get("met") or 0),
+                        rate=vn_percent(_rate(row.get("rate"))),
+                    )
+                    for row in weakest
+                )
+            )
+        )
+    _other_totals(doc, totals, used)
+
+    doc.heading(_("II. KẾT QUẢ THEO TỪNG TIÊU CHÍ"))
+    by_number = sorted(rows, key=lambda row: int(row.get("number") or 0))
+    doc.table(
+        [
+            Column(_("Tiêu chí số"), 1, centered=True),
+            Column(_("Tên tiêu chí"), 5),
+            Column(_("Số xã đạt"), 1.4, numeric=True),
+            Column(_("Tỷ lệ đạt"), 1.4, numeric=True),
+        ],
+        [
+            [
+                str(row.get("number")),
+                row.get("name", ""),
+                vn_int(row.get("met") or 0),
+                vn_percent(_rate(row.get("rate"))),
+            ]
+            for row in by_number
+        ],
+        caption=_("Biểu tổng hợp tỷ lệ xã đạt từng tiêu chí"),
+    )
+    doc.heading(_("III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI"))
+    doc.paragraph(PLACEHOLDER)
+    doc.closing(recipients=_recipients())
+    return doc
+
+
+def _band_words(band: str) -> str:
+    """ "15–18" -> "từ 15 đến 18"; "19" -> "19"; "under 5"/"<5"/"dưới 5" -> "dưới 5"."""
+    text = str(band).strip()
+    folded = fold(text)
+    for dash in ("–", "-", "—"):
+        if dash in text:
+            low, high = (part.strip() for part in text.split(dash, 1))
+            return _("từ {low} đến {high}").format(low=low, high=high)
+    if folded.startswith(("duoi", "under", "<")):
+        return _("dưới {n}").format(n="".join(ch for ch in text if ch.isdigit()))
+    return text
+
+
+# -- dispatch -------------------------------------------------------------------------------------
+
+REPORT_DOCUMENTS = {
+    "decision-review": decision_review_document,
+    "sponsor-scorecard": sponsor_scorecard_document,
+    "criteria-summary": criteria_summary_document,
+}
+
+
+def report_document(result: dict, *, style: str | None = None, date: datetime.date | None = None) -> DocumentFile:
+    """The draft of a report result as a .docx file; KeyError for a report with no document."""
+    slug = result["report"]
+    generator = REPORT_DOCUMENTS[slug]
+    doc = generator(result, style=style, date=date)
+    params = result.get("params", {})
+    keys = ("decision", "parent", "commune", "district", "area", "province")
+    key = next((params[k] for k in keys if params.get(k)), "")
+    return DocumentFile(content=doc.to_bytes(), filename=_filename("bao-cao", slug, key, params.get("year")))
