@@ -134,7 +134,8 @@ def _state_lines(name: str, folded: str, *, place: str, parent: str) -> tuple[st
     """Nghị định 30: an agency under the province writes "UBND TỈNH HÀ TĨNH" over its own name;
     the provincial People's Committee writes its name alone."""
     if folded.startswith(("uy ban nhan dan", "ubnd")):
-        return name, ""
+        # The committee itself writes its name in full: "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH".
+        return re.sub(r"^UBND", "Ủy ban nhân dân", name, flags=re.IGNORECASE), ""
     if parent:
         return name, parent
     if place and folded.startswith(("so ", "van phong dieu phoi", "ban chi dao", "ban quan ly", "chi cuc")):
