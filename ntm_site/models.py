@@ -1,6 +1,10 @@
 """Base models every app builds on."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -15,3 +19,83 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ImportBatch(models.Model):
+    """One workbook a clerk imported (or tried to): who, when, which file and template, what it did.
+
+    The rows it created or changed carry the batch in their history's change reason
+    (see `change_reason`), so `history_rows()` lists them.
+    """
+
+    class Status(models.TextChoices):
+        DONE = "done", _("Đã ghi")
+        FAILED = "failed", _("Có lỗi, không ghi gì")
+
+    template = models.CharField(_("biểu mẫu"), max_length=60, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("loại dữ liệu"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+    )
+    started_at = models.DateTimeField(_("bắt đầu lúc"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    status = models.CharField(_("kết quả"), max_length=10, choices=Status.choices, default=Status.DONE)
+    rows = models.PositiveIntegerField(_("số dòng dữ liệu"), default=0)
+    created = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    skipped = models.PositiveIntegerField(_("bỏ qua"), default=0)
+    errors = models.PositiveIntegerField(_("số lỗi"), default=0)
+    error_summary = models.TextField(_("các lỗi đầu tiên"), blank=True)
+
+    class Meta:
+        verbose_name = _("lô nhập dữ liệu")
+        verbose_name_plural = _("lô nhập dữ liệu")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return _("Lô nhập #{pk}: {file}").format(pk=self.pk, file=self.file_name or self.template)
+
+    @property
+    def change_reason(self) -> str:
+        """The history change reason of every row this batch wrote (data, not translated)."""
+        return self.reason_for(self.pk, self.file_name)
+
+    @staticmethod
+    def reason_for(pk, file_name: str = "") -> str:
+        return f"Lô nhập #{pk}: {file_name}"[:255]
+
+    def history_rows(self):
+        """The historical rows this batch wrote (one model per batch)."""
+        if self.content_type is None:
+            return None
+        model = self.content_type.model_class()
+        return model.history.filter(history_change_reason__startswith=f"Lô nhập #{self.pk}:")
+
+
+class ImportFile(models.Model):
+    """An uploaded workbook kept between preview and confirm, in the database.
+
+    The database is shared by every process, so confirming works whichever worker
+    serves it; files older than a day are removed when new ones are stored.
+    """
+
+    name = models.CharField(_("tên lưu tạm"), max_length=64, unique=True)
+    data = models.BinaryField(_("nội dung"))
+    size = models.PositiveIntegerField(_("kích thước"), default=0)
+    created_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("tệp nhập tạm")
+        verbose_name_plural = _("tệp nhập tạm")
+
+    def __str__(self):
+        return self.name

@@ -149,6 +149,10 @@ LOGIN_URL = "admin:login"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Preview and confirm may hit different processes: uploads wait in the database (ntm_site.ImportFile).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "ntm_site.spreadsheets.storage.DatabaseStorage"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # django-simple-history
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -25,13 +25,13 @@ def demo_workbooks() -> list[tuple[str, Path]]:
 
 
 def seed_demo() -> Iterator[str]:
-    from ntm_site.spreadsheets.registry import get_resource
-    from ntm_site.spreadsheets.services import workbook_import
-
     books = demo_workbooks()
     if not books:
         yield "Chưa có dữ liệu mẫu nào để nạp."
         return
+    from ntm_site.spreadsheets.registry import get_resource
+    from ntm_site.spreadsheets.services import workbook_import
+
     for slug, path in books:
         with path.open("rb") as handle:
             report = workbook_import(resource_class=get_resource(slug), file=handle, file_name=path.name)

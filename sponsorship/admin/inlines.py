@@ -1,0 +1,136 @@
+"""Inlines of the sponsorship admin pages."""
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from sponsorship.models import Activity, Assignment, Initiative, Proposal, SupportRecord
+
+
+class PaginatedInlineFormSet(BaseInlineFormSet):
+    """Shows one page of the related rows (a decision can hold hundreds of assignments).
+
+    The page comes from the query string (`page_param`); the change form posts back to the
+    same address, so the page that was shown is the page that gets saved.
+    """
+
+    per_page = 50
+    page_param = "p"
+    page = 1
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            qs = super().get_queryset()
+            start = (self.page - 1) * self.per_page
+            self._queryset = qs[start : start + self.per_page]
+        return self._queryset
+
+
+class PaginatedInline(admin.TabularInline):
+    formset = PaginatedInlineFormSet
+    per_page = 50
+    page_param = "p"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        value = request.GET.get(self.page_param, "1")
+        page = int(value) if value.isdigit() and int(value) > 0 else 1
+        return type(formset.__name__, (formset,), {"page": page, "per_page": self.per_page})
+
+
+class DecisionAssignmentInline(PaginatedInline):
+    """The decision's assignments, fifty a page; collapsed when there are more than one page."""
+
+    model = Assignment
+    fk_name = "decision"
+    page_param = "trang_phan_cong"
+    fields = ["organisation", "commune", "role", "start_date", "end_date", "contact_officer"]
+    autocomplete_fields = ["organisation", "commune"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("phân công theo văn bản (50 dòng mỗi trang)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "commune__parent", "decision")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        many = obj is not None and obj.assignments.count() > self.per_page
+        self.classes = ["collapse"] if many else []
+        return formset
+
+
+class OrganisationAssignmentInline(admin.TabularInline):
+    """The communes an organisation has been assigned to, read-only (edit them on the assignment page)."""
+
+    model = Assignment
+    fk_name = "organisation"
+    fields = ["commune", "decision", "role", "start_date", "end_date"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("xã được phân công")
+    verbose_name_plural = _("các xã được phân công")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commune__parent", "decision")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SupportRecordInline(admin.TabularInline):
+    model = SupportRecord
+    fields = ["date", "category", "quantity", "unit", "value_vnd", "criterion", "description", "outside_term_reason"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "criterion__criteria_set", "assignment")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "description" and field is not None:
+            field.widget.attrs.update(rows=2, cols=30)
+        return field
+
+
+class InitiativeInline(admin.TabularInline):
+    model = Initiative
+    fields = ["field", "title", "registered_on", "status", "result"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("field")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "result" and field is not None:
+            field.widget.attrs.update(rows=2, cols=30)
+        return field
+
+
+class ActivityInline(admin.TabularInline):
+    """Visits and reports; their proposals are on the activity's own page (the link on each row)."""
+
+    model = Activity
+    fields = ["date", "kind", "participants", "summary"]
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "summary" and field is not None:
+            field.widget.attrs.update(rows=2, cols=40)
+        return field
+
+
+class ProposalInline(admin.StackedInline):
+    model = Proposal
+    fields = [("text", "addressee"), ("resolved", "resolved_on"), "answer"]
+    autocomplete_fields = ["addressee"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("addressee")
