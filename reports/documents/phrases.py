@@ -34,6 +34,9 @@ _ACTIONS = (
 _PEOPLE_UNITS = {"nguoi", "luot nguoi", "luot", "nguoi benh", "hoc sinh"}
 # Units that mean money rather than a count.
 _MONEY_UNITS = {"dong", "vnd", "trieu dong", "ty dong"}
+# Classifiers the sources leave out before a noun that counts itself: "24 nhà tình nghĩa", "07 máy in"
+# (a measure such as "bộ", "tấn" or "suất" stays: "107 bộ máy vi tính").
+_CLASSIFIERS = {"can", "chiec", "cai", "ngoi", "con"}
 # A group of houses reads "ngôi nhà" in the sources, whatever each kind's unit.
 _HOUSE_UNITS = {"nha", "can", "ngoi", "ngoi nha", "can nha"}
 
@@ -75,7 +78,9 @@ def counted(quantity, unit: str, noun: str) -> str:
     number = vn_quantity(quantity)
     unit = (unit or "").strip()
     folded_noun, folded_unit = fold(noun), fold(unit)
-    if not unit or folded_noun == folded_unit or folded_noun.startswith(folded_unit + " "):
+    if not unit or folded_unit in _CLASSIFIERS:
+        return f"{number} {noun}"
+    if folded_noun == folded_unit or folded_noun.startswith(folded_unit + " "):
         return f"{number} {noun}"
     if folded_unit.startswith(folded_noun.split(" ")[0] + " ") or folded_unit == folded_noun.split(" ")[0]:
         # The unit repeats the noun's first word ("trường" for "trường học"): one is enough.
@@ -93,9 +98,12 @@ def _split_action(category: str) -> tuple[str, str]:
 
 
 def _kind_of(item: SupportItem) -> str:
+    unit, noun = fold(item.unit), fold(item.noun)
+    if item.kind == MONEY and item.quantity and unit not in _MONEY_UNITS:
+        # Money handed out by the piece ("180 suất học bổng") is counted like goods.
+        return GOODS
     if item.kind:
         return item.kind
-    unit, noun = fold(item.unit), fold(item.noun)
     if unit in _MONEY_UNITS or noun.startswith("tien"):
         return MONEY
     if unit in _PEOPLE_UNITS or unit == "ngay cong":

@@ -17,12 +17,13 @@ for the words around the figures: the decision's date, issuer and title, the are
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ntm_site.text import fold
-from reports.documents.builder import Column, DocumentFile, Issuer, OfficialDocument
+from reports.documents.builder import Column, DocumentFile, Issuer, OfficialDocument, bold_cell
 from reports.documents.formats import (
     as_date,
     join_vi,
@@ -51,6 +52,8 @@ ROLE_NOUNS = {
 # Labels of totals printed in the "other figures" table, when a report adds some.
 TOTAL_LABELS = {
     "organisations": "Số cơ quan, đơn vị",
+    "organisations_total": "Tổng số cơ quan, đơn vị",
+    "support_records": "Số lượt hỗ trợ",
     "communes": "Số xã",
     "communes_reached": "Số xã đạt chuẩn nông thôn mới",
     "support_value_vnd": "Tổng giá trị hỗ trợ (đồng)",
@@ -159,6 +162,7 @@ def decision_review_document(
 
 def _decision_review(result, *, decision, issuer, style, date):
     params, totals, rows = result.get("params", {}), result.get("totals", {}), result.get("rows", [])
+    tables = result.get("tables", {})
     symbol = params.get("decision") or getattr(decision, "symbol", "")
     decision = decision if decision is not None else _decision(symbol)
     as_of = as_date(params.get("as_of")) or date or datetime.date.today()
@@ -170,10 +174,9 @@ def _decision_review(result, *, decision, issuer, style, date):
     label = _decision_label(decision, symbol)
 
     years = _years_between(decision.issued_on, as_of) if decision is not None else 0
-    issuer_words = decision.issuer if decision is not None else ""
     if decision is not None:
         base = _("{label} ngày {date} của {issuer}").format(
-            label=label, date=vn_date(decision.issued_on), issuer=issuer_words
+            label=label, date=vn_date(decision.issued_on), issuer=decision.issuer
         )
     else:
         base = label
@@ -189,29 +192,26 @@ def _decision_review(result, *, decision, issuer, style, date):
     reached = totals.get("communes_reached")
     by_role = totals.get("organisations") or {}
     commune_noun = _commune_noun(decision)
-    used = {"communes", "communes_reached", "organisations", "support_value_vnd"}
+    used = {"communes", "communes_reached", "organisations", "organisations_total", "support_value_vnd"}
+    used |= {"support_records", "initiatives"}
 
     # Introduction: which decision, what it assigned, which period.
-    roles = join_vi(
-        f"{vn_int(count)} {_role_noun(role, decision)}" for role, count in by_role.items() if count is not None
-    )
     if decision is not None:
         term = ""
         if decision.term_from_year and decision.term_to_year:
             term = _(", thời gian thực hiện từ năm {start} đến năm {end}").format(
                 start=decision.term_from_year, end=decision.term_to_year
             )
-        intro = _("Ngày {date}, {issuer} ban hành {label} {title}{term}.").format(
-            date=vn_date(decision.issued_on),
-            issuer=decision.issuer,
-            label=label,
-            title=lower_first(decision.title),
-            term=term,
+        doc.paragraph(
+            _("Ngày {date}, {issuer} ban hành {label} {title}{term}.").format(
+                date=vn_date(decision.issued_on),
+                issuer=decision.issuer,
+                label=label,
+                title=lower_first(decision.title),
+                term=term,
+            )
         )
-        doc.paragraph(intro)
-    period_start = decision.issued_on if decision is not None else None
-    if period_start is not None:
-        period = _("từ ngày {start} đến ngày {end}").format(start=vn_date(period_start), end=vn_date(as_of))
+        period = _("từ ngày {start} đến ngày {end}").format(start=vn_date(decision.issued_on), end=vn_date(as_of))
     else:
         period = _("đến ngày {end}").format(end=vn_date(as_of))
     doc.paragraph(
@@ -221,48 +221,35 @@ def _decision_review(result, *, decision, issuer, style, date):
     )
 
     doc.heading(_("I. CÔNG TÁC PHÂN CÔNG, TRIỂN KHAI THỰC HIỆN"))
+    roles = join_vi(f"{vn_int(count)} {_role_noun(role, decision)}" for role, count in by_role.items() if count)
     if roles or communes is not None:
-        sentence = _("Theo {label}, {roles} được phân công giúp đỡ {communes} {noun}.").format(
-            label=label,
-            roles=roles or _("các cơ quan, đơn vị"),
-            communes=vn_int(communes or 0),
-            noun=commune_noun,
+        sentence = _("Theo {label}, {roles} được phân công giúp đỡ {communes} {noun}").format(
+            label=label, roles=roles or _("các cơ quan, đơn vị"), communes=vn_int(communes or 0), noun=commune_noun
         )
-        doc.paragraph(sentence)
+        total = totals.get("organisations_total")
+        if total is not None and len([c for c in by_role.values() if c]) > 1:
+            sentence += _("; tổng cộng {total} cơ quan, đơn vị tham gia").format(total=vn_int(total))
+        doc.paragraph(sentence + ".")
     initiatives = totals.get("initiatives")
-    if isinstance(initiatives, int):
-        used.add("initiatives")
+    if initiatives is not None:
         doc.paragraph(
             _("Các cơ quan, đơn vị đã đăng ký {count} mô hình, việc làm cụ thể giúp xã.").format(
                 count=vn_int(initiatives)
             )
         )
+    _initiatives_table(doc, tables.get("initiatives") or [])
 
     doc.heading(_("II. KẾT QUẢ GIÚP ĐỠ, HỖ TRỢ CÁC XÃ"))
-    items = [_support_item(row) for row in rows]
+    items = _support_items(rows)
     subject = _("Các {roles}").format(roles=join_vi(_role_noun(r, decision) for r in by_role)) if by_role else ""
-    doc.paragraph(
-        support_sentence(items, subject=subject or _("Các cơ quan, đơn vị"), total_vnd=totals.get("support_value_vnd"))
+    sentence = support_sentence(
+        items, subject=subject or _("Các cơ quan, đơn vị"), total_vnd=totals.get("support_value_vnd")
     )
+    if totals.get("support_records"):
+        sentence = sentence[:-1] + _(", qua {count} lượt hỗ trợ.").format(count=vn_int(totals["support_records"]))
+    doc.paragraph(sentence)
     if rows:
-        table_rows = [
-            [vn_int(i), item.category, item.unit, vn_quantity(item.quantity), vnd_amount(item.value_vnd)]
-            for i, item in enumerate(items, start=1)
-        ]
-        doc.table(
-            [
-                Column(_("STT"), 0.9, centered=True),
-                Column(_("Nội dung hỗ trợ"), 4),
-                Column(_("Đơn vị tính"), 1.4),
-                Column(_("Số lượng"), 1.4, numeric=True),
-                Column(_("Giá trị (đồng)"), 2.4, numeric=True),
-            ],
-            table_rows,
-            total=["", _("Tổng cộng"), "", "", vnd_amount(totals.get("support_value_vnd") or 0)]
-            if totals.get("support_value_vnd") is not None
-            else None,
-            caption=_("Biểu tổng hợp kết quả hỗ trợ theo loại"),
-        )
+        _support_table(doc, rows, items, totals, tables.get("support_groups") or [])
 
     doc.heading(_("III. KẾT QUẢ XÂY DỰNG NÔNG THÔN MỚI Ở CÁC XÃ ĐƯỢC PHÂN CÔNG"))
     if communes is not None and reached is not None:
@@ -279,21 +266,93 @@ def _decision_review(result, *, decision, issuer, style, date):
     return doc
 
 
-def _support_item(row: dict) -> SupportItem:
-    return SupportItem(
-        category=row.get("category", ""),
-        unit=row.get("unit", "") or "",
-        quantity=row.get("quantity"),
-        value_vnd=row.get("value_vnd") or 0,
-        kind=row.get("kind", "") or "",
-        group=row.get("group", "") or _category_group(row.get("category", "")),
+def _support_table(doc, rows, items, totals, groups):
+    """One line per category; a group's subtotal (all kinds of house: "Nhà ở") in bold above its members."""
+    has_records = any("records" in row for row in rows)
+    group_rows = {g.get("group"): g for g in groups}
+    lines, shown_groups = [], set()
+    for number, (row, item) in enumerate(zip(rows, items, strict=True), start=1):
+        group = row.get("group") or ""
+        if group in group_rows and group not in shown_groups:
+            shown_groups.add(group)
+            subtotal = group_rows[group]
+            quantity, value = vn_quantity(subtotal.get("quantity")), vnd_amount(subtotal.get("value_vnd"))
+            line = ["", bold_cell(group), "", bold_cell(quantity), bold_cell(value)]
+            lines.append(line + ([""] if has_records else []))
+        name = f"- {item.category}" if group in group_rows else item.category
+        line = [vn_int(number), name, item.unit, vn_quantity(item.quantity), vnd_amount(item.value_vnd)]
+        lines.append(line + ([vn_int(row.get("records") or 0)] if has_records else []))
+    columns = [
+        Column(_("STT"), 0.9, centered=True),
+        Column(_("Nội dung hỗ trợ"), 4),
+        Column(_("Đơn vị tính"), 1.3),
+        Column(_("Số lượng"), 1.3, numeric=True),
+        Column(_("Giá trị (đồng)"), 2.3, numeric=True),
+    ]
+    total = ["", _("Tổng cộng"), "", "", vnd_amount(totals.get("support_value_vnd") or 0)]
+    if has_records:
+        columns.append(Column(_("Số lượt hỗ trợ"), 1.2, numeric=True))
+        total.append(_figure(totals.get("support_records")) if totals.get("support_records") is not None else "")
+    doc.table(columns, lines, total=total, caption=_("Biểu tổng hợp kết quả hỗ trợ theo loại"))
+
+
+def _initiatives_table(doc, rows):
+    if not rows:
+        return
+    from sponsorship.choices import InitiativeStatus
+
+    statuses = dict(InitiativeStatus.choices)
+    doc.table(
+        [
+            Column(_("STT"), 0.9, centered=True),
+            Column(_("Lĩnh vực"), 4.5),
+            Column(_("Tình trạng"), 2.5),
+            Column(_("Số mô hình, việc làm"), 2, numeric=True),
+        ],
+        [
+            [
+                vn_int(i),
+                row.get("field", ""),
+                str(statuses.get(row.get("status"), row.get("status") or "")),
+                vn_int(row.get("initiatives") or 0),
+            ]
+            for i, row in enumerate(rows, start=1)
+        ],  # fmt: skip
+        caption=_("Mô hình, việc làm đăng ký theo lĩnh vực"),
     )
 
 
-def _category_group(name: str) -> str:
+def _support_items(rows: list[dict]) -> list[SupportItem]:
+    catalogue = _catalogue(rows)
+    items = []
+    for row in rows:
+        code, name = row.get("category_code"), row.get("category", "")
+        kind, group = catalogue.get(code) or catalogue.get(name) or ("", "")
+        items.append(
+            SupportItem(
+                category=name,
+                unit=row.get("unit", "") or "",
+                quantity=row.get("quantity"),
+                value_vnd=row.get("value_vnd") or 0,
+                kind=row.get("kind") or kind,
+                group=row.get("group") or group,
+            )
+        )
+    return items
+
+
+def _catalogue(rows) -> dict:
+    """Kind and group of the rows' categories from the catalogue, by code and by name (one query)."""
     from sponsorship.models import SupportCategory
 
-    return SupportCategory.objects.filter(name=name).values_list("group", flat=True).first() or ""
+    codes = [row["category_code"] for row in rows if row.get("category_code")]
+    names = [row["category"] for row in rows if row.get("category")]
+    found = {}
+    for code, name, kind, group in SupportCategory.objects.filter(Q(code__in=codes) | Q(name__in=names)).values_list(
+        "code", "name", "kind", "group"
+    ):
+        found[code] = found[name] = (kind, group)
+    return found
 
 
 # -- sponsor-scorecard ----------------------------------------------------------------------------
@@ -311,11 +370,17 @@ def _organisation(value):
 
 
 def _unit(value):
+    """A unit named by a report parameter: {"code", "name", "edition"} as the reports print it, a code, or a name."""
     from divisions.models import AdministrativeUnit
 
     if not value:
         return None
     queryset = AdministrativeUnit.objects.select_related("parent", "province")
+    if isinstance(value, dict):
+        found = queryset.filter(code=value.get("code"))
+        if value.get("edition"):
+            found = found.filter(edition=value["edition"])
+        return found.order_by("-valid_from").first() or _unit(value.get("name"))
     if str(value).isdigit():
         return queryset.filter(code=str(value)).order_by("-valid_from").first()
     from ntm_site.text import search_key
@@ -347,7 +412,7 @@ def _sponsor_scorecard(result, *, issuer, style, date):
     as_of = as_date(params.get("as_of")) or date or datetime.date.today()
     parent = _organisation(params.get("parent"))
     decision = _decision(params.get("decision"))
-    province = _unit(params.get("province"))
+    province = _area(params)[0]
     if issuer is None:
         if parent is not None:
             issuer = issuer_for_organisation(parent, style=style)
@@ -367,7 +432,7 @@ def _sponsor_scorecard(result, *, issuer, style, date):
     doc = OfficialDocument(
         issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, year=as_of.year, style=style
     )
-    since = params.get("since") or params.get("since_year")
+    since = params.get("since_year") or params.get("since")
     period = (
         _("từ năm {since} đến ngày {end}").format(since=since, end=vn_date(as_of))
         if since
@@ -394,11 +459,11 @@ def _sponsor_scorecard(result, *, issuer, style, date):
         if reached is not None:
             sentence += _(", trong đó {reached} xã đã đạt chuẩn nông thôn mới").format(reached=vn_int(reached))
         doc.paragraph(sentence + ".")
+    used.add("support_value_vnd")
     if totals.get("support_value_vnd"):
-        used.add("support_value_vnd")
         amount = vnd_phrase(totals["support_value_vnd"])
         doc.paragraph(_("Tổng giá trị các đơn vị đã hỗ trợ các xã {amount}.").format(amount=amount))
-    if isinstance(totals.get("initiatives"), int):
+    if totals.get("initiatives") is not None:
         used.add("initiatives")
         doc.paragraph(
             _("Các đơn vị đã đăng ký {count} mô hình, việc làm cụ thể giúp xã.").format(
@@ -439,7 +504,7 @@ def _sponsor_scorecard(result, *, issuer, style, date):
         _figure(communes) if communes is not None else "",
         _figure(reached) if reached is not None else "",
         vnd_amount(totals["support_value_vnd"]) if totals.get("support_value_vnd") is not None else "",
-        _figure(totals["initiatives"]) if isinstance(totals.get("initiatives"), int) else "",
+        _figure(totals["initiatives"]) if totals.get("initiatives") is not None else "",
     ]
     doc.table(
         [
@@ -474,9 +539,11 @@ def _kind_label(kind: str) -> str:
 
 def _area(params):
     for key in ("commune", "district", "area", "province"):
-        if params.get(key):
-            unit = _unit(params[key])
-            return unit, (unit.name if unit is not None else str(params[key]))
+        value = params.get(key)
+        if value:
+            unit = _unit(value)
+            name = unit.name if unit is not None else (value.get("name") if isinstance(value, dict) else str(value))
+            return unit, name
     return None, ""
 
 
@@ -552,7 +619,8 @@ def _criteria_summary(result, *, issuer, style, date):
                 )
             )
         )
-    weakest = [row for row in rows if _rate(row.get("rate")) < 100][:5]
+    # The report lists the weakest criterion first; the five weakest not met everywhere are named.
+    weakest = [row for row in rows if row.get("rate") is not None and _rate(row["rate"]) < 100][:5]
     if weakest:
         doc.paragraph(
             _("Các tiêu chí có tỷ lệ xã đạt thấp nhất: {list}.").format(
@@ -571,19 +639,28 @@ def _criteria_summary(result, *, issuer, style, date):
 
     doc.heading(_("II. KẾT QUẢ THEO TỪNG TIÊU CHÍ"))
     by_number = sorted(rows, key=lambda row: int(row.get("number") or 0))
+    counts = [
+        (key, title)
+        for key, title in (
+            ("met", _("Số xã đạt")),
+            ("not_met", _("Số xã chưa đạt")),
+            ("not_applicable", _("Không áp dụng")),
+        )
+        if any(key in row for row in rows)
+    ]
     doc.table(
         [
             Column(_("Tiêu chí số"), 1, centered=True),
             Column(_("Tên tiêu chí"), 5),
-            Column(_("Số xã đạt"), 1.4, numeric=True),
-            Column(_("Tỷ lệ đạt"), 1.4, numeric=True),
+            *(Column(title, 1.3, numeric=True) for _key, title in counts),
+            Column(_("Tỷ lệ đạt"), 1.3, numeric=True),
         ],
         [
             [
                 str(row.get("number")),
                 row.get("name", ""),
-                vn_int(row.get("met") or 0),
-                vn_percent(_rate(row.get("rate"))),
+                *(vn_int(row.get(key) or 0) for key, _title in counts),
+                vn_percent(row["rate"]) if row.get("rate") is not None else "",
             ]
             for row in by_number
         ],
@@ -596,12 +673,14 @@ def _criteria_summary(result, *, issuer, style, date):
 
 
 def _band_words(band: str) -> str:
-    """ "15–18" -> "từ 15 đến 18"; "19" -> "19"; "under 5"/"<5"/"dưới 5" -> "dưới 5"."""
+    """ "15-18" -> "từ 15 đến 18"; "0-4" -> "dưới 5"; "19" -> "19"; "dưới 5" stays."""
     text = str(band).strip()
     folded = fold(text)
     for dash in ("–", "-", "—"):
         if dash in text:
             low, high = (part.strip() for part in text.split(dash, 1))
+            if low == "0" and high.isdigit():
+                return _("dưới {n}").format(n=int(high) + 1)
             return _("từ {low} đến {high}").format(low=low, high=high)
     if folded.startswith(("duoi", "under", "<")):
         return _("dưới {n}").format(n="".join(ch for ch in text if ch.isdigit()))

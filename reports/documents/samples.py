@@ -1,8 +1,9 @@
 """Sample inputs for the document generators, shaped like the real ones.
 
-The report results carry the published figures of FACTS.md where there are some (the
-three-year review of 140-QĐ/TU, the Hà Tĩnh bloc's sponsors); exact money amounts, the
-split of the bloc's other sponsors and the district's criteria counts are illustrative.
+The report results have the shape `export_report --format json` prints and carry the
+published figures of FACTS.md where there are some (the three-year review of 140-QĐ/TU,
+the Hà Tĩnh bloc's sponsors); exact money amounts, counts of support records and
+initiatives, the bloc's other sponsors and the district's criteria counts are illustrative.
 The meeting is the 15/08/2016 giao ban of the Hà Tĩnh bloc as the source reports it, with
 conclusions paraphrased from the article and tasks made up for the example. They serve the
 tests and `render_documents --samples`, where no demo data is loaded; the real documents
@@ -18,40 +19,70 @@ DECISION_REVIEW = {
     "params": {"decision": "140-QĐ/TU", "as_of": "2019-05-22"},
     "totals": {
         "organisations": {"phu_trach": 55, "ket_nghia": 56},
+        "organisations_total": 111,
         "communes": 56,
         "communes_reached": 23,
         "support_value_vnd": 50_312_400_000,
+        "support_records": 1_286,
+        "initiatives": 168,
     },
     "rows": [
-        {"category": "Nhà tình nghĩa", "unit": "nhà", "quantity": 24, "value_vnd": 1_440_000_000, "group": "Nhà ở"},
-        {"category": "Nhà đại đoàn kết", "unit": "nhà", "quantity": 6, "value_vnd": 300_000_000, "group": "Nhà ở"},
-        {"category": "Nhà mái ấm tình thương", "unit": "nhà", "quantity": 1, "value_vnd": 60_000_000, "group": "Nhà ở"},
-        {"category": "Nhà mái ấm công đoàn", "unit": "nhà", "quantity": 1, "value_vnd": 60_000_000, "group": "Nhà ở"},
-        {"category": "Nhà khăn quàng đỏ", "unit": "nhà", "quantity": 1, "value_vnd": 50_000_000, "group": "Nhà ở"},
-        {"category": "Nhà văn hóa", "unit": "nhà", "quantity": 15, "value_vnd": 6_750_000_000, "kind": "cong_trinh"},
-        {"category": "Sửa chữa trường học", "unit": "trường", "quantity": 9, "value_vnd": 4_500_000_000},
-        {"category": "Sửa chữa trạm y tế", "unit": "trạm", "quantity": 4, "value_vnd": 1_200_000_000},
-        {"category": "Máy vi tính", "unit": "bộ", "quantity": 107, "value_vnd": 1_070_000_000, "kind": "hien_vat"},
-        {"category": "Máy in", "unit": "chiếc", "quantity": 7, "value_vnd": 28_000_000, "kind": "hien_vat"},
-        {"category": "Suất quà", "unit": "suất", "quantity": 7120, "value_vnd": 3_560_000_000, "kind": "hien_vat"},
-        {"category": "Suất học bổng", "unit": "suất", "quantity": 180, "value_vnd": 360_000_000, "kind": "hien_vat"},
-        {
-            "category": "Khám, tư vấn sức khỏe, cấp thuốc miễn phí",
-            "unit": "người",
-            "quantity": 2712,
-            "value_vnd": 542_400_000,
-            "kind": "dich_vu",
-        },
-        {"category": "Tiền mặt", "unit": "đồng", "quantity": None, "value_vnd": 30_392_000_000, "kind": "tien"},
+        {"category": "Nhà tình nghĩa", "category_code": "nha-tinh-nghia", "group": "Nhà ở", "unit": "căn",
+         "quantity": 24, "value_vnd": 1_200_000_000, "records": 24},
+        {"category": "Nhà đại đoàn kết", "category_code": "nha-dai-doan-ket", "group": "Nhà ở", "unit": "căn",
+         "quantity": 6, "value_vnd": 300_000_000, "records": 6},
+        {"category": "Nhà mái ấm tình thương", "category_code": "nha-mai-am-tinh-thuong", "group": "Nhà ở",
+         "unit": "căn", "quantity": 1, "value_vnd": 60_000_000, "records": 1},
+        {"category": "Nhà mái ấm công đoàn", "category_code": "nha-mai-am-cong-doan", "group": "Nhà ở",
+         "unit": "căn", "quantity": 1, "value_vnd": 60_000_000, "records": 1},
+        {"category": "Nhà khăn quàng đỏ", "category_code": "nha-khan-quang-do", "group": "Nhà ở", "unit": "căn",
+         "quantity": 1, "value_vnd": 50_000_000, "records": 1},
+        {"category": "Nhà văn hóa thôn, xóm", "category_code": "nha-van-hoa-thon", "group": "", "unit": "nhà",
+         "quantity": 15, "value_vnd": 6_750_000_000, "records": 15},
+        {"category": "Sửa chữa, nâng cấp trường học", "category_code": "truong-hoc", "group": "", "unit": "trường",
+         "quantity": 9, "value_vnd": 4_500_000_000, "records": 9},
+        {"category": "Sửa chữa, nâng cấp trạm y tế", "category_code": "tram-y-te", "group": "", "unit": "trạm",
+         "quantity": 4, "value_vnd": 1_200_000_000, "records": 4},
+        {"category": "Máy vi tính", "category_code": "may-vi-tinh", "group": "", "unit": "bộ", "quantity": 107,
+         "value_vnd": 1_070_000_000, "records": 40},
+        {"category": "Máy in", "category_code": "may-in", "group": "", "unit": "chiếc", "quantity": 7,
+         "value_vnd": 28_000_000, "records": 7},
+        {"category": "Suất quà", "category_code": "suat-qua", "group": "", "unit": "suất", "quantity": 7120,
+         "value_vnd": 3_560_000_000, "records": 712},
+        {"category": "Suất học bổng", "category_code": "hoc-bong", "group": "", "unit": "suất", "quantity": 180,
+         "value_vnd": 360_000_000, "records": 90},
+        {"category": "Khám, tư vấn sức khỏe, cấp thuốc miễn phí", "category_code": "kham-suc-khoe", "group": "",
+         "unit": "lượt người", "quantity": 2745, "value_vnd": 549_000_000, "records": 27},
+        {"category": "Tiền mặt", "category_code": "tien-mat", "group": "", "unit": "đồng", "quantity": None,
+         "value_vnd": 30_625_400_000, "records": 349},
     ],
-}
+    "tables": {
+        "support_groups": [{"group": "Nhà ở", "quantity": 33, "value_vnd": 1_670_000_000}],
+        "initiatives": [
+            {"field": "Kinh tế", "status": "dang_thuc_hien", "initiatives": 61},
+            {"field": "Văn hóa - xã hội", "status": "hoan_thanh", "initiatives": 52},
+            {"field": "Xây dựng Đảng, hệ thống chính trị", "status": "dang_ky", "initiatives": 55},
+        ],
+    },
+}  # fmt: skip
 
 SPONSOR_SCORECARD = {
     "report": "sponsor-scorecard",
-    "params": {"province": "42", "parent": "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh", "since": 2012},
-    "totals": {"organisations": 75, "communes": 169, "communes_reached": 157, "support_value_vnd": 12_480_000_000},
+    "params": {
+        "province": {"code": "42", "name": "Tỉnh Hà Tĩnh", "edition": "legacy"},
+        "parent": "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh",
+        "since_year": 2012,
+    },
+    "totals": {
+        "organisations": 75,
+        "communes": 169,
+        "communes_reached": 157,
+        "support_value_vnd": 12_480_000_000,
+        "initiatives": 212,
+    },
     "rows": [
-        {"organisation": "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hà Tĩnh", "short_name": "Sở NN&PTNT",
+        {"organisation_id": 1, "kind": "so_nganh",
+         "organisation": "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hà Tĩnh", "short_name": "Sở NN&PTNT",
          "communes": 12, "communes_reached": 10, "support_value_vnd": 1_850_000_000, "initiatives": 14},
         {"organisation": "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh", "short_name": "Đảng ủy Khối",
          "communes": 9, "communes_reached": 9, "support_value_vnd": 620_000_000, "initiatives": 9},
@@ -77,10 +108,10 @@ CRITERIA_SUMMARY = {
         "communes": 20,
         "average_met": 9.8,
         "reached": 1,
-        "bands": {"19": 1, "15–18": 2, "10–14": 6, "5–9": 9, "dưới 5": 2},
+        "bands": {"19": 1, "15-18": 2, "10-14": 6, "5-9": 9, "0-4": 2},
     },
     "rows": [
-        {"number": n, "name": name, "met": met, "rate": round(met * 100 / 20, 1)}
+        {"number": n, "name": name, "met": met, "not_met": 20 - met, "not_applicable": 0, "rate": met * 5}
         for n, name, met in sorted(
             [
                 (1, "Quy hoạch", 20), (2, "Giao thông", 4), (3, "Thủy lợi", 15), (4, "Điện", 17),

@@ -94,8 +94,10 @@ def figures_of(result: dict) -> list[str]:
         if isinstance(value, bool) or value is None:
             return
         if isinstance(value, dict):
-            for item in value.values():
-                visit(item)
+            # Database ids are not figures a reader needs.
+            for key, item in value.items():
+                if not str(key).endswith("_id"):
+                    visit(item)
         elif isinstance(value, list | tuple):
             for item in value:
                 visit(item)
