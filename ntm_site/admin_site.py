@@ -8,3 +8,5 @@ class NtmAdminSite(admin.AdminSite):
     site_header = _("Hồ sơ Nông thôn mới")
     site_title = _("Hồ sơ NTM")
     index_title = _("Bảng điều khiển")
+    # Headline figures and report links above the list of apps (reports/templates/admin/ntm_index.html).
+    index_template = "admin/ntm_index.html"

@@ -5,5 +5,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The reports' pages live inside the admin (same login and look); before admin.site.urls so that
+    # admin/reports/ is the reports' index rather than the admin's list of the app's models.
+    path("admin/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,69 @@
+"""The headline figures of the admin index: each one a database aggregation."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from criteria.models import Assessment, Recognition
+from divisions.models import AdministrativeUnit
+from reports import registry
+from reports.models import SavedFilter
+from reports.queries import reached_standard
+from sponsorship.models import SupportRecord
+
+
+def communes_reached(on: datetime.date) -> int:
+    """Communes that had reached NTM standard on `on` (only communes with any result are examined)."""
+    with_results = Q(pk__in=Recognition.objects.values("commune")) | Q(pk__in=Assessment.objects.values("commune"))
+    return AdministrativeUnit.objects.filter(with_results).filter(reached_standard("pk", on)).count()
+
+
+def support_in_years(this_year: int) -> dict:
+    """Support value and records of this year and last year, in one query."""
+    figures = SupportRecord.objects.filter(date__year__in=(this_year - 1, this_year)).aggregate(
+        value_this=Sum("value_vnd", filter=Q(date__year=this_year), default=0),
+        records_this=Count("pk", filter=Q(date__year=this_year)),
+        value_last=Sum("value_vnd", filter=Q(date__year=this_year - 1), default=0),
+    )
+    return figures
+
+
+def overdue_tasks(today: datetime.date) -> int | None:
+    """Follow-up tasks past their due date and not done; None until the meetings app has tasks."""
+    from reports.tasks import overdue_task_count
+
+    return overdue_task_count(today)
+
+
+def headline_figures(today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    last_year_end = datetime.date(today.year - 1, 12, 31)
+    return {
+        "year": today.year,
+        "last_year": today.year - 1,
+        "reached_now": communes_reached(today),
+        "reached_last_year": communes_reached(last_year_end),
+        "support": support_in_years(today.year),
+        "overdue_tasks": overdue_tasks(today),
+    }
+
+
+def dashboard_context(request) -> dict:
+    user = request.user
+    reports = [r for r in registry.all_reports() if r.has_permission(user)]
+    titles = {r.slug: r.title for r in reports}
+    saved = [s for s in SavedFilter.objects.visible_to(user).select_related("owner")[:20] if s.report in titles]
+    for s in saved:
+        s.report_title = titles[s.report]
+    figures = headline_figures() if reports else None
+    return {
+        "request": request,
+        "figures": figures,
+        "reports": reports,
+        "saved_filters": saved,
+        "tasks_url": reverse("reports:report", args=["tasks"]) if "tasks" in titles else None,
+    }

@@ -1,0 +1,237 @@
+"""A report result as a formatted .xlsx, a .csv or JSON: the same result the page shows."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from criteria.choices import AssessmentStatus
+from reports.formatting import json_value
+from reports.registry import Column, ColumnKind, ReportResult
+
+K = ColumnKind
+# Characters that make a spreadsheet read a text cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="DDE6ED")
+STATUS_FILLS = {
+    AssessmentStatus.MET: PatternFill("solid", fgColor="C6EFCE"),
+    AssessmentStatus.NOT_MET: PatternFill("solid", fgColor="FFC7CE"),
+    AssessmentStatus.NOT_APPLICABLE: PatternFill("solid", fgColor="E7E6E6"),
+}
+THIN = Side(style="thin", color="A0A0A0")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+NUMBER_FORMATS = {
+    K.INT: "#,##0",
+    K.VND: "#,##0",
+    K.DAYS: "#,##0",
+    K.PERCENT: "0.0",
+    K.DATE: "dd/mm/yyyy",
+    K.MONTH: "mm/yyyy",
+}
+
+
+def filename(result: ReportResult, extension: str) -> str:
+    return f"{result.report.slug}-{result.generated_at:%Y%m%d-%H%M}.{extension}"
+
+
+def filters_line(result: ReportResult) -> str:
+    if not result.filters:
+        return _("Bộ lọc: không có")
+    return _("Bộ lọc: {filters}").format(filters="; ".join(f"{label}: {value}" for label, value in result.filters))
+
+
+def generated_line(result: ReportResult) -> str:
+    return _("Ngày lập: {when}").format(when=result.generated_at.strftime("%d/%m/%Y %H:%M"))
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def cell_value(column: Column, value):
+    """The value a spreadsheet cell holds: numbers and dates stay numbers and dates."""
+    if value is None:
+        return None
+    if column.choices is not None or column.kind == K.STATUS:
+        return column.display(value)
+    if isinstance(value, bool):
+        return column.display(value)
+    if isinstance(value, datetime.timedelta):
+        return value.days
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def text_is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _number_format(column: Column, value) -> str | None:
+    if column.kind == K.DECIMAL and isinstance(value, int | float):
+        return "#,##0" if float(value).is_integer() else "#,##0.00"
+    if column.kind == K.TEXT and isinstance(value, int) and not isinstance(value, bool) and value >= 10000:
+        return "#,##0"
+    return NUMBER_FORMATS.get(column.kind)
+
+
+def _write(ws: Worksheet, row: int, col: int, column: Column, raw):
+    value = cell_value(column, raw)
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        # Text that looks like a formula stays text: openpyxl would otherwise store it as one.
+        cell.data_type = "s"
+    number_format = _number_format(column, value)
+    if number_format and not isinstance(value, str):
+        cell.number_format = number_format
+    if column.kind == K.STATUS:
+        cell.alignment = Alignment(horizontal="center")
+        fill = STATUS_FILLS.get(raw)
+        if fill:
+            cell.fill = fill
+    cell.border = BORDER
+    return cell
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def _title_block(ws: Worksheet, result: ReportResult, width: int) -> int:
+    """Report name, filters and date above the table; returns the next free row."""
+    width = max(width, 4)
+    ws.cell(row=1, column=1, value=str(result.title)).font = Font(bold=True, size=14)
+    ws.cell(row=2, column=1, value=filters_line(result)).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.cell(row=3, column=1, value=generated_line(result)).font = Font(italic=True)
+    for row in (1, 2, 3):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    # A merged cell does not grow with wrapped text: give the filters line room for its length.
+    ws.row_dimensions[2].height = 15 * max(1, min(6, len(filters_line(result)) // 120 + 1))
+    return 5
+
+
+def _totals_block(ws: Worksheet, result: ReportResult, row: int) -> int:
+    items = result.total_items()
+    if not items:
+        return row
+    for label, _shown, column in items:
+        value = result.totals
+        for part in column.key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        ws.cell(row=row, column=1, value=str(label)).font = Font(bold=True)
+        cell = _write(ws, row, 2, column, value)
+        cell.border = Border()
+        row += 1
+    return row + 1
+
+
+def _table(ws: Worksheet, columns: list[Column], rows: list[dict], header_row: int) -> None:
+    for col, column in enumerate(columns, start=1):
+        cell = ws.cell(row=header_row, column=col, value=str(column.label))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for r, row in enumerate(rows, start=header_row + 1):
+        for col, column in enumerate(columns, start=1):
+            _write(ws, r, col, column, row.get(column.key))
+    for col, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = column.width or _fit_width(column, rows)
+    ws.row_dimensions[header_row].height = 32
+
+
+def _fit_width(column: Column, rows: list[dict]) -> int:
+    longest = max(
+        [len(str(column.label)) // 2, *(len(column.display(r.get(column.key))) for r in rows[:500])], default=8
+    )
+    return max(8, min(60, longest + 2))
+
+
+def _sheet_title(text: str) -> str:
+    cleaned = "".join(ch for ch in str(text) if ch not in "[]:*?/\\")
+    return cleaned[:31] or "Sheet"
+
+
+def to_xlsx(result: ReportResult) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_title(_("Báo cáo"))
+    columns = result.columns
+    row = _title_block(ws, result, len(columns))
+    row = _totals_block(ws, result, row)
+    header_row = row
+    _table(ws, columns, result.rows, header_row)
+    # Frozen header; the matrix also keeps the commune columns in view while scrolling right.
+    frozen_columns = 3 if result.report.landscape else 0
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=frozen_columns + 1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape" if result.report.landscape or len(columns) > 6 else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    for table in result.tables:
+        sheet = wb.create_sheet(_sheet_title(table.title))
+        start = _title_block(sheet, result, len(table.columns))
+        sheet.cell(row=start, column=1, value=str(table.title)).font = Font(bold=True, size=12)
+        _table(sheet, table.columns, table.rows, start + 1)
+        sheet.freeze_panes = sheet.cell(row=start + 2, column=1)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- csv and json ----------------------------------------------------------------------------
+
+
+def csv_value(column: Column, value) -> str:
+    value = cell_value(column, value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%m/%Y") if column.kind == K.MONTH else value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:.1f}" if column.kind == K.PERCENT else repr(value)
+    text = str(value)
+    if text_is_formula(text) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_csv(result: ReportResult) -> str:
+    """The main table, UTF-8 with a byte order mark so that Excel reads the Vietnamese right."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([str(c.label) for c in result.columns])
+    for row in result.rows:
+        writer.writerow([csv_value(c, row.get(c.key)) for c in result.columns])
+    return buffer.getvalue()
+
+
+def to_json(result: ReportResult) -> str:
+    return json.dumps(json_value(result.as_json()), ensure_ascii=False, indent=2)
+
+
+FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+    "csv": ("text/csv; charset=utf-8", to_csv),
+    "json": ("application/json; charset=utf-8", to_json),
+}

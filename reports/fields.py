@@ -1,0 +1,146 @@
+"""Form fields of report parameters: what a clerk types on the page or passes to export_report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from divisions.models import AdministrativeUnit
+from ntm_site.admin import folded_search
+from ntm_site.text import fold, nfc
+from reports.areas import AreaLookupError, find_units
+from sponsorship.models import Decision, Organisation
+
+MAX_LISTED = 8
+
+
+@dataclass
+class UnitCandidates:
+    """What an area field found; the form picks among editions once it knows the report's date."""
+
+    text: str
+    units: list[AdministrativeUnit]
+
+
+class UnitField(forms.CharField):
+    """A province, district, commune or any unit, by GSO code or name (see reports.areas)."""
+
+    def __init__(self, *args, levels: tuple[int, ...] = (), **kwargs):
+        self.levels = levels
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("placeholder", _("mã hoặc tên, ví dụ Huyện Kỳ Anh"))
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        units = find_units(text, self.levels)
+        if not units:
+            raise ValidationError(_("Không tìm thấy đơn vị hành chính “{text}”.").format(text=text), code="unknown")
+        return UnitCandidates(text=text, units=units)
+
+
+class DecisionField(forms.CharField):
+    """A decision by its symbol as written ("140-QĐ/TU"); case and diacritics do not matter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("placeholder", _("ví dụ 140-QĐ/TU"))
+
+    def clean(self, value):
+        text = nfc(super().clean(value) or "")
+        if not text:
+            return None
+        found = list(Decision.objects.filter(symbol__iexact=text)[:2])
+        if not found:
+            # "140-QD/TU" typed without the Đ: compare folded symbols among those with the same number.
+            number = text.split("-")[0].split("/")[0]
+            found = [d for d in Decision.objects.filter(symbol__istartswith=number) if fold(d.symbol) == fold(text)]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(_("Không có văn bản số “{text}”.").format(text=text), code="unknown")
+        raise ValidationError(
+            _("“{text}” khớp với nhiều văn bản: {listed}.").format(
+                text=text, listed="; ".join(d.symbol for d in found[:MAX_LISTED])
+            ),
+            code="ambiguous",
+        )
+
+
+class OrganisationField(forms.CharField):
+    """An organisation by its full or short name (case- and diacritics-insensitive)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("placeholder", _("tên hoặc tên viết tắt"))
+
+    def clean(self, value):
+        text = nfc(super().clean(value) or "")
+        if not text:
+            return None
+        candidates = list(folded_search(Organisation.objects.all(), text).order_by("name")[:200])
+        key = fold(text)
+        exact = [o for o in candidates if key in (fold(o.name), fold(o.short_name))]
+        found = exact or candidates
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(_("Không tìm thấy cơ quan, đơn vị “{text}”.").format(text=text), code="unknown")
+        listed = "; ".join(o.name for o in found[:MAX_LISTED])
+        raise ValidationError(
+            _("“{text}” khớp với nhiều cơ quan, đơn vị: {listed}. Hãy gõ tên đầy đủ.").format(text=text, listed=listed),
+            code="ambiguous",
+        )
+
+
+class ListField(forms.MultipleChoiceField):
+    """Several values, given as repeated parameters or comma-separated ("category,year")."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+
+
+class RepeatableTextInput(forms.TextInput):
+    """A text box that also accepts the parameter repeated (?field=A&field=B)."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = [v for v in data.getlist(name) if v]
+            return "; ".join(values) if values else None
+        return data.get(name)
+
+
+class TextListField(forms.Field):
+    """Free-text values (e.g. initiative fields), repeated or separated by ";"."""
+
+    widget = RepeatableTextInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [nfc(part) for item in values for part in str(item).split(";") if nfc(part)]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "; ".join(value)
+        return value
+
+
+__all__ = [
+    "AreaLookupError",
+    "DecisionField",
+    "ListField",
+    "OrganisationField",
+    "TextListField",
+    "UnitCandidates",
+    "UnitField",
+]

@@ -1,0 +1,365 @@
+"""The parameters of every report, as django-filter FilterSets.
+
+Each FilterSet filters the report's base rows (assignments, assessments, support
+records …) with the parameters that are plain filters; parameters that shape the
+computation instead (as-of date, grouping) are validated here and read by the report.
+The same FilterSet serves the page's form, the downloads and `export_report`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import django_filters
+from django import forms
+from django.db.models import Max, Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from criteria.models import Assessment, CriteriaSet
+from divisions.choices import UnitLevel
+from divisions.models import AdministrativeUnit
+from reports.areas import AreaLookupError, communes_in_area, pick_unit
+from reports.fields import DecisionField, ListField, OrganisationField, TextListField, UnitCandidates, UnitField
+from reports.formatting import display_value
+from reports.queries import decision_family, organisation_subtree
+from sponsorship.choices import AssignmentRole, OrganisationKind
+from sponsorship.models import Assignment, Decision, Organisation, SupportCategory, SupportRecord
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (no JavaScript of ours); it sends ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+class ParamFilter(django_filters.Filter):
+    """A parameter the report reads itself; it does not narrow the base rows."""
+
+    def __init__(self, *args, field_class=None, **kwargs):
+        if field_class is not None:
+            self.field_class = field_class
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs
+
+
+class AreaFilter(django_filters.Filter):
+    """Rows whose commune (at `field_name`) lies in the area, through the lineage of both editions."""
+
+    field_class = UnitField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if not hasattr(value, "_area_ids"):
+            value._area_ids = communes_in_area(value)
+        return qs.filter(**{f"{self.field_name}__in": value._area_ids})
+
+
+class DecisionFilter(django_filters.Filter):
+    """Rows of the decision or of a decision amending it."""
+
+    field_class = DecisionField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": decision_family(value)})
+
+
+class DecisionCommunesFilter(django_filters.Filter):
+    """Rows whose commune (at `field_name`) was assigned under the decision or its amendments."""
+
+    field_class = DecisionField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        communes = Assignment.objects.filter(decision__in=decision_family(value)).values("commune")
+        return qs.filter(**{f"{self.field_name}__in": communes})
+
+
+class OrganisationFilter(django_filters.Filter):
+    """Rows of one organisation, or with `subtree=True`, of it and every organisation under it."""
+
+    field_class = OrganisationField
+
+    def __init__(self, *args, subtree: bool = False, **kwargs):
+        self.subtree = subtree
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.subtree:
+            return qs.filter(organisation_subtree(value, self.field_name))
+        return qs.filter(**{self.field_name: value})
+
+
+class ListParamFilter(ParamFilter):
+    field_class = ListField
+
+
+class TextListParamFilter(ParamFilter):
+    field_class = TextListField
+
+
+# --- the form and the base FilterSet -------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """Resolves area names against the report's date and fills in defaults."""
+
+    param_defaults: dict[str, Callable] = {}
+
+    def reference_date(self, cleaned: dict) -> datetime.date:
+        """The date whose map the area names are read on: as-of date, end of period, end of year, or today."""
+        for name in ("as_of", "date_to"):
+            if isinstance(cleaned.get(name), datetime.date):
+                return cleaned[name]
+        if cleaned.get("year"):
+            return datetime.date(int(cleaned["year"]), 12, 31)
+        return today()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, default in self.param_defaults.items():
+            if name in cleaned and cleaned[name] in (None, "", []):
+                cleaned[name] = default(cleaned)
+        day = self.reference_date(cleaned)
+        for name, value in list(cleaned.items()):
+            if isinstance(value, UnitCandidates):
+                try:
+                    cleaned[name] = pick_unit(value.text, value.units, day)
+                except AreaLookupError as error:
+                    self.add_error(name, str(error))
+        return cleaned
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    """Base of every report's parameters: defaults, and the parameters as JSON and as text."""
+
+    # Parameter name -> callable(cleaned_data) giving its value when left blank.
+    defaults: dict[str, Callable] = {}
+
+    class Meta:
+        form = ReportForm
+        fields: list[str] = []
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.param_defaults = self.defaults
+        return form_class
+
+    @property
+    def params(self) -> dict:
+        return self.form.cleaned_data
+
+    def given(self) -> dict:
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], ())}
+
+    def json_params(self) -> dict:
+        return {name: _json_param(value) for name, value in self.given().items()}
+
+    def display_params(self) -> list[tuple[str, str]]:
+        shown = []
+        for name, value in self.given().items():
+            field = self.form.fields[name]
+            choices = dict(getattr(field, "choices", ())) if not hasattr(field, "queryset") else {}
+            if choices:
+                values = value if isinstance(value, list | tuple) else [value]
+                text = ", ".join(str(choices.get(v, v)) for v in values)
+            else:
+                text = _display_param(value)
+            shown.append((str(field.label), text))
+        return shown
+
+
+def _json_param(value):
+    if isinstance(value, AdministrativeUnit):
+        return {"code": value.code, "name": value.name, "edition": value.edition}
+    if isinstance(value, Decision):
+        return value.symbol
+    if isinstance(value, Organisation):
+        return value.name
+    if isinstance(value, CriteriaSet | SupportCategory):
+        return value.code
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return [_json_param(v) for v in value]
+    return value
+
+
+def _display_param(value) -> str:
+    if isinstance(value, AdministrativeUnit):
+        return str(value)
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return ", ".join(_display_param(v) for v in value)
+    if isinstance(value, Model):
+        return str(value)
+    return display_value(value)
+
+
+# Labels shared by several reports.
+L_PROVINCE = _("Tỉnh/thành phố")
+L_DISTRICT = _("Quận/huyện/thị xã")
+L_COMMUNE = _("Xã")
+L_AREA = _("Địa bàn (đơn vị bất kỳ)")
+L_DECISION = _("Văn bản phân công (số, ký hiệu)")
+L_AS_OF = _("Tính đến ngày")
+L_YEAR = _("Năm đánh giá")
+L_KIND = _("Loại cơ quan, đơn vị")
+L_PARENT = _("Thuộc (cơ quan cấp trên, ví dụ Đảng bộ Khối)")
+L_ORGANISATION = _("Cơ quan, đơn vị")
+L_ROLE = _("Hình thức phân công")
+
+
+def area_params(path: str) -> type[ReportFilterSet]:
+    """A base FilterSet with the four area parameters applied to the commune at `path`."""
+    filters = {
+        "province": AreaFilter(field_name=path, label=L_PROVINCE, levels=(UnitLevel.PROVINCE,)),
+        "district": AreaFilter(field_name=path, label=L_DISTRICT, levels=(UnitLevel.DISTRICT,)),
+        "commune": AreaFilter(field_name=path, label=L_COMMUNE, levels=(UnitLevel.COMMUNE,)),
+        "area": AreaFilter(field_name=path, label=L_AREA),
+    }
+    return type("AreaParams", (ReportFilterSet,), filters)
+
+
+def _default_today(cleaned):
+    return today()
+
+
+def _latest_assessed_year(cleaned):
+    return Assessment.objects.aggregate(year=Max("year"))["year"] or today().year
+
+
+# --- the reports' FilterSets ------------------------------------------------------------------
+
+
+class DecisionReviewFilterSet(ReportFilterSet):
+    decision = DecisionFilter(field_name="decision", label=L_DECISION, required=True)
+    as_of = ParamFilter(label=L_AS_OF, field_class=forms.DateField, widget=DateInput)
+
+    defaults = {"as_of": _default_today}
+
+    class Meta(ReportFilterSet.Meta):
+        model = Assignment
+
+
+class SponsorScorecardFilterSet(area_params("commune")):
+    kind = django_filters.ChoiceFilter(field_name="organisation__kind", label=L_KIND, choices=OrganisationKind.choices)
+    parent = OrganisationFilter(field_name="organisation", subtree=True, label=L_PARENT)
+    decision = DecisionFilter(field_name="decision", label=L_DECISION)
+    role = django_filters.MultipleChoiceFilter(field_name="role", label=L_ROLE, choices=AssignmentRole.choices)
+    since_year = ParamFilter(
+        label=_("Từ năm"), field_class=forms.IntegerField, min_value=1990, max_value=2100, help_text=""
+    )
+    as_of = ParamFilter(label=L_AS_OF, field_class=forms.DateField, widget=DateInput)
+
+    defaults = {"as_of": _default_today}
+
+    class Meta(ReportFilterSet.Meta):
+        model = Assignment
+
+
+class CriteriaSummaryFilterSet(area_params("commune")):
+    decision = DecisionCommunesFilter(field_name="commune", label=_("Các xã của văn bản phân công"))
+    year = django_filters.NumberFilter(field_name="year", label=L_YEAR, min_value=2000, max_value=2100)
+    criteria_set = django_filters.ModelChoiceFilter(
+        field_name="criterion__criteria_set",
+        to_field_name="code",
+        queryset=CriteriaSet.objects.all(),
+        label=_("Bộ tiêu chí (để trống: bộ tiêu chí xã NTM)"),
+    )
+
+    defaults = {"year": _latest_assessed_year}
+
+    class Meta(ReportFilterSet.Meta):
+        model = Assessment
+
+
+class CriteriaMatrixFilterSet(CriteriaSummaryFilterSet):
+    target_year = ParamFilter(label=_("Năm đăng ký về đích"), field_class=forms.IntegerField)
+    reached = ParamFilter(
+        label=_("Đạt chuẩn"),
+        field_class=forms.TypedChoiceField,
+        choices=[("", "---------"), ("yes", _("Đã đạt chuẩn")), ("no", _("Chưa đạt chuẩn"))],
+    )
+
+
+class SupportLedgerFilterSet(area_params("assignment__commune")):
+    GROUPS = [
+        ("category", _("Loại hỗ trợ")),
+        ("sponsor", _("Đơn vị hỗ trợ")),
+        ("commune", _("Xã")),
+        ("district", _("Huyện")),
+        ("year", _("Năm")),
+        ("month", _("Tháng")),
+    ]
+    CHARTS = [("category", _("Theo loại hỗ trợ")), ("year", _("Theo năm"))]
+
+    group_by = ListParamFilter(
+        label=_("Cộng theo"), choices=GROUPS, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    decision = DecisionFilter(field_name="assignment__decision", label=L_DECISION)
+    organisation = OrganisationFilter(field_name="assignment__organisation", label=L_ORGANISATION)
+    parent = OrganisationFilter(field_name="assignment__organisation", subtree=True, label=L_PARENT)
+    kind = django_filters.ChoiceFilter(
+        field_name="assignment__organisation__kind", label=L_KIND, choices=OrganisationKind.choices
+    )
+    role = django_filters.MultipleChoiceFilter(
+        field_name="assignment__role", label=L_ROLE, choices=AssignmentRole.choices
+    )
+    category = django_filters.ModelMultipleChoiceFilter(
+        field_name="category__code",
+        to_field_name="code",
+        queryset=SupportCategory.objects.all(),
+        label=_("Loại hỗ trợ"),
+    )
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Từ ngày"), widget=DateInput)
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Đến ngày"), widget=DateInput)
+    year = django_filters.NumberFilter(field_name="date__year", label=_("Năm"), min_value=1990, max_value=2100)
+    chart = ParamFilter(label=_("Biểu đồ"), field_class=forms.ChoiceField, choices=CHARTS, required=False)
+
+    defaults = {"group_by": lambda cleaned: ["category"], "chart": lambda cleaned: "category"}
+
+    class Meta(ReportFilterSet.Meta):
+        model = SupportRecord
+
+
+def _year_before(cleaned):
+    as_of = cleaned.get("as_of") or today()
+    return as_of - datetime.timedelta(days=365)
+
+
+class SponsorActivityFilterSet(area_params("commune")):
+    decision = DecisionFilter(field_name="decision", label=L_DECISION)
+    organisation = OrganisationFilter(field_name="organisation", label=L_ORGANISATION)
+    parent = OrganisationFilter(field_name="organisation", subtree=True, label=L_PARENT)
+    kind = django_filters.ChoiceFilter(field_name="organisation__kind", label=L_KIND, choices=OrganisationKind.choices)
+    role = django_filters.MultipleChoiceFilter(field_name="role", label=L_ROLE, choices=AssignmentRole.choices)
+    as_of = ParamFilter(label=L_AS_OF, field_class=forms.DateField, widget=DateInput)
+    period_from = ParamFilter(label=_("Đếm hoạt động từ ngày"), field_class=forms.DateField, widget=DateInput)
+    initiative_fields = TextListParamFilter(label=_("Lĩnh vực phải có mô hình (cách nhau bởi dấu ;)"))
+
+    # as_of first: the period's default start is counted back from it.
+    defaults = {"as_of": _default_today, "period_from": _year_before}
+
+    class Meta(ReportFilterSet.Meta):
+        model = Assignment
