@@ -102,6 +102,12 @@ class Meeting(TrackedModel):
             return timezone.localdate(self.start)
         return self.start.date()
 
+    @property
+    def has_time(self) -> bool:
+        """Whether an hour was recorded (imports without one store midnight)."""
+        local = timezone.localtime(self.start) if timezone.is_aware(self.start) else self.start
+        return (local.hour, local.minute) != (0, 0)
+
     def _next_code(self) -> str:
         base = f"HN-{self.local_date:%Y%m%d}"
         taken = set(Meeting.objects.filter(code__startswith=base).values_list("code", flat=True))
@@ -115,13 +121,17 @@ class Meeting(TrackedModel):
         if self.bridge_point_count is not None and not self.is_online:
             raise ValidationError({"bridge_point_count": _("Chỉ hội nghị trực tuyến mới có điểm cầu.")})
 
-    def save(self, *args, sync_tasks: bool = True, **kwargs):
+    def normalise(self):
+        """Fill what is derived from the typed fields (also called by imports, which skip save())."""
         self.title = nfc(self.title)
         self.place = nfc(self.place)
         self.code = nfc(self.code)
-        if not self.code and self.start:
-            self.code = self._next_code()
         self.search_key = search_key(self.code, self.title, self.place)
+
+    def save(self, *args, sync_tasks: bool = True, **kwargs):
+        if not nfc(self.code) and self.start:
+            self.code = self._next_code()
+        self.normalise()
         super().save(*args, **kwargs)
         if sync_tasks:
             self.sync_task_dates()
@@ -195,10 +205,13 @@ class Person(TrackedModel):
     def natural_key(self):
         return (self.name, self.note)
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.name = nfc(self.name)
         self.note = nfc(self.note)
         self.search_key = search_key(self.name, self.note)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
 
 
@@ -288,9 +301,12 @@ class Participation(TrackedModel):
         if not self.person_id and not (self.position or "").strip():
             raise ValidationError(_("Thành phần dự họp cần có họ tên hoặc chức vụ."))
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.position = nfc(self.position)
         self.organisation_name = nfc(self.organisation_name)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
 
 
@@ -335,8 +351,11 @@ class Speech(TrackedModel):
         if self.speaker_id and self.meeting_id and self.speaker.meeting_id != self.meeting_id:
             raise ValidationError({"speaker": _("Người trình bày phải có trong thành phần của chính hội nghị này.")})
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.topic = nfc(self.topic)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
 
 
@@ -477,6 +496,9 @@ class FollowUpTask(TrackedModel):
             return self.meeting
         return None
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.meeting_date = self.meeting.local_date
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)

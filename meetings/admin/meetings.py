@@ -1,7 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -19,8 +19,17 @@ from meetings.admin.inlines import (
 from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.choices import CHAIR_ROLES, ParticipationRole
 from meetings.models import Meeting
-from meetings.services import meeting_sync_task_dates
+from meetings.resources import MINUTES_SHEETS, MeetingResource, minutes_template
+from meetings.services import meeting_sync_task_dates, minutes_workbook_import
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
+from ntm_site.spreadsheets.admin import (
+    ERRORS_ON_PAGE,
+    WorkbookConfirmForm,
+    WorkbookImportExportMixin,
+    WorkbookUploadForm,
+)
+from ntm_site.spreadsheets.storage import DatabaseStorage
+from ntm_site.spreadsheets.workbooks import XLSX_CONTENT_TYPE
 from sponsorship.choices import OrganisationKind
 
 # Party bodies head their minutes "ĐẢNG CỘNG SẢN VIỆT NAM"; everyone else the national motto.
@@ -29,8 +38,11 @@ ATTENDING_ROLES = (ParticipationRole.ATTENDEE, ParticipationRole.REPORTER)
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CachedAutocompleteMixin, FoldedSearchMixin, TrackedAdmin):
+class MeetingAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, FoldedSearchMixin, TrackedAdmin):
+    """The minutes page; its import reads the whole minutes workbook (every sheet), its export lists meetings."""
+
     form = MeetingForm
+    resource_classes = [MeetingResource]
     list_display = [
         "day",
         "title",
@@ -132,6 +144,79 @@ class MeetingAdmin(CachedAutocompleteMixin, FoldedSearchMixin, TrackedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "meetings/minutes_print.html", context)
+
+    # --- the minutes workbook: every sheet in one import ---------------------------------
+    # The engine's mixin imports one sheet through one resource; these three views run
+    # the minutes service instead, on the engine's own forms, storage and templates.
+
+    import_template_name = "admin/meetings/meeting/minutes_import.html"
+
+    def template_view(self, request):
+        if not (self.has_import_permission(request) or self.has_view_permission(request)):
+            raise PermissionDenied
+        response = HttpResponse(minutes_template(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="bieu_mau_bien_ban_hoi_nghi.xlsx"'
+        return response
+
+    def _minutes_context(self, request, **extra):
+        context = self._context(request, fields_list=self._resource_columns(MINUTES_SHEETS), **extra)
+        context["title"] = _("Nhập biên bản hội nghị từ Excel")
+        report = extra.get("report")
+        if report is not None:
+            context["errors"] = report.errors[:ERRORS_ON_PAGE]
+            context["sheet_results"] = report.sheets
+        return context
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = WorkbookUploadForm(request.POST or None, request.FILES or None, resources=self.resource_classes)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            data = b"".join(upload.chunks())
+            report = minutes_workbook_import(file=data, user=request.user, dry_run=True, file_name=upload.name)
+            context = self._minutes_context(request, form=form, report=report)
+            if report.ok:
+                storage = DatabaseStorage(read_mode="rb")
+                storage.save(data)
+                context["confirm_form"] = WorkbookConfirmForm(
+                    initial={"import_file_name": storage.name, "original_file_name": upload.name, "resource": 0}
+                )
+            elif report.errors:
+                context["error_file_url"] = self._store_error_workbook(data, report)
+        else:
+            context = self._minutes_context(request, form=form)
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def _process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = WorkbookConfirmForm(request.POST)
+        import_url = reverse("admin:meetings_meeting_import")
+        if not form.is_valid():
+            return HttpResponseRedirect(import_url)
+        storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
+        data = storage.read()
+        if data is None:
+            messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
+            return HttpResponseRedirect(import_url)
+        report = minutes_workbook_import(
+            file=data, user=request.user, file_name=form.cleaned_data.get("original_file_name") or ""
+        )
+        storage.remove()
+        if not report.ok:
+            form = WorkbookUploadForm(resources=self.resource_classes)
+            context = self._minutes_context(request, form=form, report=report)
+            if report.errors:
+                context["error_file_url"] = self._store_error_workbook(data, report)
+            return TemplateResponse(request, [self.import_template_name], context)
+        messages.success(
+            request,
+            _("Đã nhập xong biên bản từ tệp “{file}”. {summary}").format(
+                file=report.file_name, summary=report.summary()
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:meetings_meeting_changelist"))
 
 
 def _units():

@@ -6,12 +6,17 @@ from django.utils.translation import ngettext
 from meetings.admin.filters import DueMonthFilter, OpenFilter, OverdueFilter, TaskOwnerFilter
 from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.models import FollowUpTask
+from meetings.resources import FollowUpTaskResource
 from meetings.services import task_mark_done
 from ntm_site.admin import TrackedAdmin
+from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
 
 
 @admin.register(FollowUpTask)
-class FollowUpTaskAdmin(CachedAutocompleteMixin, TrackedAdmin):
+class FollowUpTaskAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, TrackedAdmin):
+    """Every follow-up task; filter by owner, status, overdue, due month; export the list to Excel."""
+
+    resource_classes = [FollowUpTaskResource]
     list_display = ["short_text", "owner", "meeting_day", "due_date", "status", "overdue", "done_on", "meeting"]
     list_display_links = ["short_text"]
     list_filter = [TaskOwnerFilter, "status", OpenFilter, OverdueFilter, DueMonthFilter]
