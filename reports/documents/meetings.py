@@ -12,6 +12,7 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ntm_site.text import fold
 from reports.documents.builder import Column, DocumentFile, HeaderStyle, Issuer, OfficialDocument, Signature
@@ -23,10 +24,10 @@ OPENING_REPORT, PAPER, REMARKS, CONCLUDING = "bao_cao_de_dan", "tham_luan", "pha
 PLACEHOLDER = "…………"
 
 _SPEECH_VERBS = {
-    OPENING_REPORT: "trình bày báo cáo đề dẫn",
-    PAPER: "trình bày tham luận",
-    REMARKS: "phát biểu",
-    CONCLUDING: "phát biểu kết luận hội nghị",
+    OPENING_REPORT: gettext_lazy("trình bày báo cáo đề dẫn"),
+    PAPER: gettext_lazy("trình bày tham luận"),
+    REMARKS: gettext_lazy("phát biểu"),
+    CONCLUDING: gettext_lazy("phát biểu kết luận hội nghị"),
 }
 
 
@@ -56,21 +57,31 @@ def _meeting_time(meeting) -> str:
 
 
 def person_words(participation) -> str:
-    """ "đồng chí Trần Thế Dũng, TUV, Bí thư Đảng ủy Khối"; a delegation named by its post alone stays as written.
-
-    The organisation is added after the position unless the position already names it
-    ("Phó Giám đốc Sở GTVT" needs no "Sở Giao thông vận tải" after it)."""
+    """ "đồng chí Trần Thế Dũng, TUV, Bí thư Đảng ủy Khối"; a delegation named by its post alone stays as written."""
     person = getattr(participation, "person", None)
     position = (getattr(participation, "position", "") or "").strip()
-    organisation = _organisation_label(participation)
-    if organisation and position:
-        first_word = fold(organisation).split(" ")[0]
-        if first_word and f" {first_word} " in f" {fold(position).replace(',', ' ')} ":
-            organisation = ""
-    what = ", ".join(part for part in (position, organisation) if part)
+    what = position_with_organisation(position, _organisation_label(participation))
     if person is None:
         return lower_first(what)
     return _("đồng chí {name}").format(name=person.name) + (f", {what}" if what else "")
+
+
+def position_with_organisation(position: str, organisation: str) -> str:
+    """The post as the minutes should print it, naming the organisation once.
+
+    "Phó Giám đốc Sở" + "Sở Giao thông vận tải" -> "Phó Giám đốc Sở Giao thông vận tải" (the post ends
+    where the organisation's name begins); "Phó GĐ Sở GTVT" + "Sở Giao thông vận tải" -> the post alone
+    (it already names it); "Chuyên viên" + "Sở Nội vụ" -> "Chuyên viên, Sở Nội vụ"."""
+    if not organisation or not position:
+        return position or organisation
+    post_words, org_words = fold(position).replace(",", " ").split(), fold(organisation).split()
+    for size in range(min(len(post_words), len(org_words)), 0, -1):
+        if post_words[-size:] == org_words[:size]:
+            kept = position.split()[:-size]
+            return " ".join([*kept, organisation])
+    if org_words[0] in post_words:
+        return position
+    return f"{position}, {organisation}"
 
 
 def _organisation_label(participation) -> str:
@@ -186,10 +197,15 @@ def _speech_paragraphs(doc: OfficialDocument, speeches: list):
     for index, speech in enumerate(speeches, start=1):
         speaker = getattr(speech, "speaker", None)
         who = person_words(speaker) if speaker is not None else _("đại biểu")
-        verb = _(_SPEECH_VERBS.get(speech.kind, "phát biểu"))
-        topic = _(" về {topic}").format(topic=lower_first(speech.topic)) if getattr(speech, "topic", "") else ""
+        verb = str(_SPEECH_VERBS.get(speech.kind, _SPEECH_VERBS[REMARKS]))
+        topic = (getattr(speech, "topic", "") or "").strip()
+        if topic and fold(topic).startswith(("bao cao", "tham luan", "de dan")):
+            # "trình bày báo cáo sơ kết quý I", not "trình bày báo cáo đề dẫn về báo cáo sơ kết quý I".
+            verb, topic = _("trình bày {topic}").format(topic=lower_first(topic)), ""
+        elif topic:
+            topic = _(" về {topic}").format(topic=lower_first(topic))
         criteria = [c.number for c in _all(getattr(speech, "criteria", ()))]
-        if criteria:
+        if criteria and "tieu chi" not in fold(topic):
             topic += _(" (tiêu chí {numbers})").format(numbers=join_vi(str(n) for n in criteria))
         lead = f"{index}. {who[0].upper()}{who[1:]} {verb}{topic}:"
         doc.paragraph((lead, {"bold": False, "italic": True}), (" " + speech.summary.strip(), {}))
@@ -207,7 +223,7 @@ def _minutes(meeting, *, style):
     participations = _all(meeting.participations)
     speeches = sorted(_all(meeting.speeches), key=lambda s: s.order)
     conclusions = sorted(_all(meeting.conclusions), key=lambda c: c.order)
-    tasks = _all(meeting.tasks)
+    tasks = sorted(_all(meeting.tasks), key=lambda t: getattr(t, "order", None) or 0)
     title = meeting.title.strip().rstrip(".")
     if not fold(title).startswith(("hoi nghi", "cuoc hop", "buoi lam viec", "phien hop")):
         title = _("Hội nghị {title}").format(title=lower_first(title))
@@ -298,7 +314,7 @@ def _conclusion_notice(meeting, *, style):
     participations = _all(meeting.participations)
     speeches = sorted(_all(meeting.speeches), key=lambda s: s.order)
     conclusions = sorted(_all(meeting.conclusions), key=lambda c: c.order)
-    tasks = _all(meeting.tasks)
+    tasks = sorted(_all(meeting.tasks), key=lambda t: getattr(t, "order", None) or 0)
     chairs = _chairs(participations)
     concluder = _concluder(speeches, chairs)
     if concluder is not None:

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ntm_site.text import fold
 from reports.documents.builder import Column, DocumentFile, Issuer, OfficialDocument, bold_cell
@@ -36,31 +37,31 @@ from reports.documents.formats import (
     vnd_amount,
     vnd_phrase,
 )
-from reports.documents.issuers import issuer_for_organisation, issuer_from_text, place_name, strip_unit_kind
+from reports.documents.issuers import issuer_for_organisation, issuer_from_text, place_name
 from reports.documents.phrases import SupportItem, support_sentence
 
 PLACEHOLDER = "……………………………………"
 
 # How the sentences name the organisations of each role, and the role's verb.
 ROLE_NOUNS = {
-    "phu_trach": "cơ quan, đơn vị phụ trách",
-    "do_dau": "cơ quan, đơn vị đỡ đầu",
-    "ket_nghia": "đơn vị kết nghĩa",
-    "giup_do": "cơ quan, đơn vị giúp đỡ",
+    "phu_trach": _lazy("cơ quan, đơn vị phụ trách"),
+    "do_dau": _lazy("cơ quan, đơn vị đỡ đầu"),
+    "ket_nghia": _lazy("đơn vị kết nghĩa"),
+    "giup_do": _lazy("cơ quan, đơn vị giúp đỡ"),
 }
 
 # Labels of totals printed in the "other figures" table, when a report adds some.
 TOTAL_LABELS = {
-    "organisations": "Số cơ quan, đơn vị",
-    "organisations_total": "Tổng số cơ quan, đơn vị",
-    "support_records": "Số lượt hỗ trợ",
-    "communes": "Số xã",
-    "communes_reached": "Số xã đạt chuẩn nông thôn mới",
-    "support_value_vnd": "Tổng giá trị hỗ trợ (đồng)",
-    "initiatives": "Số mô hình, việc làm đăng ký",
-    "average_met": "Bình quân số tiêu chí đạt/xã",
-    "reached": "Số xã đạt chuẩn nông thôn mới",
-    "bands": "Số xã theo số tiêu chí đạt",
+    "organisations": _lazy("Số cơ quan, đơn vị"),
+    "organisations_total": _lazy("Tổng số cơ quan, đơn vị"),
+    "support_records": _lazy("Số lượt hỗ trợ"),
+    "communes": _lazy("Số xã"),
+    "communes_reached": _lazy("Số xã đạt chuẩn nông thôn mới"),
+    "support_value_vnd": _lazy("Tổng giá trị hỗ trợ (đồng)"),
+    "initiatives": _lazy("Số mô hình, việc làm đăng ký"),
+    "average_met": _lazy("Bình quân số tiêu chí đạt/xã"),
+    "reached": _lazy("Số xã đạt chuẩn nông thôn mới"),
+    "bands": _lazy("Số xã theo số tiêu chí đạt"),
 }
 
 
@@ -72,14 +73,16 @@ def _filename(*parts) -> str:
     return "-".join(slugify(fold(str(p).replace("/", "-"))) for p in parts if p) + ".docx"
 
 
-def _other_totals(doc: OfficialDocument, totals: dict, used: set[str]):
+def _other_totals(doc: OfficialDocument, result: dict, used: set[str]):
     """Totals the sentences did not use, in a small table: the document never drops a figure."""
+    totals = result.get("totals", {})
     rest = {key: value for key, value in totals.items() if key not in used}
     if not rest:
         return
+    labels = {**TOTAL_LABELS, **result.get("total_labels", {})}
     rows = []
     for key, value in rest.items():
-        label = _(TOTAL_LABELS.get(key, key))
+        label = str(labels.get(key, key))
         if isinstance(value, dict):
             for sub_key, sub_value in value.items():
                 rows.append([f"{label}: {sub_key}", _figure(sub_value)])
@@ -119,8 +122,8 @@ def _role_noun(role: str, decision) -> str:
     if noun is None:
         return lower_first(str(role))
     if role == "ket_nghia" and decision is not None and _all_enterprises(decision, role):
-        return "doanh nghiệp kết nghĩa"
-    return noun
+        return _("doanh nghiệp kết nghĩa")
+    return str(noun)
 
 
 def _all_enterprises(decision, role) -> bool:
@@ -231,11 +234,15 @@ def _decision_review(result, *, decision, issuer, style, date):
             sentence += _("; tổng cộng {total} cơ quan, đơn vị tham gia").format(total=vn_int(total))
         doc.paragraph(sentence + ".")
     initiatives = totals.get("initiatives")
-    if initiatives is not None:
+    if initiatives:
         doc.paragraph(
             _("Các cơ quan, đơn vị đã đăng ký {count} mô hình, việc làm cụ thể giúp xã.").format(
                 count=vn_int(initiatives)
             )
+        )
+    elif initiatives is not None:
+        doc.paragraph(
+            _("Đến ngày {date}, chưa có mô hình, việc làm cụ thể nào được đăng ký.").format(date=vn_date(as_of))
         )
     _initiatives_table(doc, tables.get("initiatives") or [])
 
@@ -258,7 +265,7 @@ def _decision_review(result, *, decision, issuer, style, date):
                 date=vn_date(as_of), reached=vn_int(reached), communes=vn_int(communes), noun=commune_noun
             )
         )
-    _other_totals(doc, totals, used)
+    _other_totals(doc, result, used)
 
     doc.heading(_("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"))
     doc.paragraph(PLACEHOLDER)
@@ -462,9 +469,9 @@ def _sponsor_scorecard(result, *, issuer, style, date):
     used.add("support_value_vnd")
     if totals.get("support_value_vnd"):
         amount = vnd_phrase(totals["support_value_vnd"])
-        doc.paragraph(_("Tổng giá trị các đơn vị đã hỗ trợ các xã {amount}.").format(amount=amount))
-    if totals.get("initiatives") is not None:
-        used.add("initiatives")
+        doc.paragraph(_("Các đơn vị đã hỗ trợ các xã với tổng giá trị {amount}.").format(amount=amount))
+    used.add("initiatives")
+    if totals.get("initiatives"):
         doc.paragraph(
             _("Các đơn vị đã đăng ký {count} mô hình, việc làm cụ thể giúp xã.").format(
                 count=vn_int(totals["initiatives"])
@@ -484,7 +491,7 @@ def _sponsor_scorecard(result, *, issuer, style, date):
                 )
             )
         )
-    _other_totals(doc, totals, used)
+    _other_totals(doc, result, used)
 
     doc.heading(_("II. KẾT QUẢ CỦA TỪNG CƠ QUAN, ĐƠN VỊ"))
     table_rows = [
@@ -568,7 +575,7 @@ def _criteria_summary(result, *, issuer, style, date):
     if issuer is None:
         if unit is not None and unit.level == 2:
             committee = _("Ủy ban nhân dân {district}").format(district=lower_first(unit.name))
-            issuer = issuer_from_text(committee, place=strip_unit_kind(unit.name), style=style)
+            issuer = issuer_from_text(committee, province=unit, style=style)
         else:
             issuer = _coordination_office(unit, style=style)
     area = lower_first(area_name) if area_name else ""
@@ -598,6 +605,13 @@ def _criteria_summary(result, *, issuer, style, date):
     )
     doc.heading(_("I. KẾT QUẢ CHUNG"))
     sentence = []
+    if communes == 0:
+        doc.paragraph(
+            _("{When}chưa có xã nào {where} được đánh giá trên hệ thống (0 xã).").format(
+                When=_("Năm {year}, ").format(year=year) if year else "", where=lower_first(where)
+            )
+        )
+        communes, reached, bands = None, None, {}
     if communes is not None:
         sentence.append(
             _("{When}{where} có {communes} xã được đánh giá").format(
@@ -635,8 +649,19 @@ def _criteria_summary(result, *, issuer, style, date):
                 )
             )
         )
-    _other_totals(doc, totals, used)
+    _other_totals(doc, result, used)
 
+    if rows:
+        _criteria_table(doc, rows)
+        doc.heading(_("III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI"))
+    else:
+        doc.heading(_("II. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI"))
+    doc.paragraph(PLACEHOLDER)
+    doc.closing(recipients=_recipients())
+    return doc
+
+
+def _criteria_table(doc, rows):
     doc.heading(_("II. KẾT QUẢ THEO TỪNG TIÊU CHÍ"))
     by_number = sorted(rows, key=lambda row: int(row.get("number") or 0))
     counts = [
@@ -666,10 +691,6 @@ def _criteria_summary(result, *, issuer, style, date):
         ],
         caption=_("Biểu tổng hợp tỷ lệ xã đạt từng tiêu chí"),
     )
-    doc.heading(_("III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI"))
-    doc.paragraph(PLACEHOLDER)
-    doc.closing(recipients=_recipients())
-    return doc
 
 
 def _band_words(band: str) -> str:
@@ -696,12 +717,20 @@ REPORT_DOCUMENTS = {
 }
 
 
-def report_document(result: dict, *, style: str | None = None, date: datetime.date | None = None) -> DocumentFile:
-    """The draft of a report result as a .docx file; KeyError for a report with no document."""
+def report_document(result, *, style: str | None = None, date: datetime.date | None = None) -> DocumentFile:
+    """The draft of a report result as a .docx file.
+
+    `result` is a `reports.registry.ReportResult` or the dict its `as_json()` gives (what
+    `export_report --format json` prints). KeyError for a report that has no document."""
+    if hasattr(result, "as_json"):
+        labels = {column.key: str(column.label) for column in result.total_columns}
+        result = {**result.as_json(), "total_labels": labels}
     slug = result["report"]
     generator = REPORT_DOCUMENTS[slug]
     doc = generator(result, style=style, date=date)
     params = result.get("params", {})
     keys = ("decision", "parent", "commune", "district", "area", "province")
     key = next((params[k] for k in keys if params.get(k)), "")
+    if isinstance(key, dict):
+        key = key.get("name", "")
     return DocumentFile(content=doc.to_bytes(), filename=_filename("bao-cao", slug, key, params.get("year")))

@@ -110,3 +110,29 @@ def figures_of(result: dict) -> list[str]:
     visit(result.get("totals", {}))
     visit(result.get("rows", []))
     return found
+
+
+def make_decision_140():
+    """Quyết định 140-QĐ/TU of Ninh Bình with one agency in charge and one twinned enterprise, for tests."""
+    import datetime
+
+    from divisions.models import AdministrativeUnit
+    from sponsorship.models import Assignment, Decision, Organisation
+
+    ninh_binh = AdministrativeUnit.objects.filter(code="37", level=1).order_by("valid_from").first()
+    decision = Decision.objects.create(
+        symbol="140-QĐ/TU",
+        document_type="quyet_dinh",
+        issuer="Ban Thường vụ Tỉnh ủy Ninh Bình",
+        issued_on=datetime.date(2016, 3, 1),
+        term_from_year=2016,
+        term_to_year=2020,
+        title="Phân công cơ quan, đơn vị phụ trách và doanh nghiệp kết nghĩa với xã, phường, thị trấn đặc thù",
+        province=ninh_binh,
+    )
+    commune = AdministrativeUnit.objects.filter(level=3, province=ninh_binh).order_by("code").first()
+    enterprise = Organisation.objects.create(name="Công ty Xi măng Vissai Ninh Bình", kind="doanh_nghiep")
+    agency = Organisation.objects.create(name="Sở Tài chính tỉnh Ninh Bình", kind="so_nganh")
+    Assignment.objects.create(decision=decision, organisation=enterprise, commune=commune, role="ket_nghia")
+    Assignment.objects.create(decision=decision, organisation=agency, commune=commune, role="phu_trach")
+    return decision

@@ -1,7 +1,6 @@
 """Draft reports from report results: header of the issuer, title, sentences, and every figure of the result."""
 
 import copy
-import datetime
 import re
 
 import pytest
@@ -10,8 +9,8 @@ from divisions.models import AdministrativeUnit
 from reports.documents import HeaderStyle, report_document
 from reports.documents.builder import DOCX_CONTENT_TYPE
 from reports.documents.samples import CRITERIA_SUMMARY, DECISION_REVIEW, SPONSOR_SCORECARD
-from reports.documents.testing import ReadDocument, figures_of
-from sponsorship.models import Assignment, Decision, Organisation
+from reports.documents.testing import ReadDocument, figures_of, make_decision_140
+from sponsorship.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +30,8 @@ def unit(code: str, level: int):
 
 
 @pytest.fixture
-def decision_140():
-    ninh_binh = unit("37", 1)
-    decision = Decision.objects.create(
-        symbol="140-QĐ/TU",
-        document_type="quyet_dinh",
-        issuer="Ban Thường vụ Tỉnh ủy Ninh Bình",
-        issued_on=datetime.date(2016, 3, 1),
-        term_from_year=2016,
-        term_to_year=2020,
-        title="Phân công cơ quan, đơn vị phụ trách và doanh nghiệp kết nghĩa với xã, phường, thị trấn đặc thù",
-        province=ninh_binh,
-    )
-    commune = AdministrativeUnit.objects.filter(level=3, province=ninh_binh).order_by("code").first()
-    enterprise = Organisation.objects.create(name="Công ty Xi măng Vissai Ninh Bình", kind="doanh_nghiep")
-    agency = Organisation.objects.create(name="Sở Tài chính tỉnh Ninh Bình", kind="so_nganh")
-    Assignment.objects.create(decision=decision, organisation=enterprise, commune=commune, role="ket_nghia")
-    Assignment.objects.create(decision=decision, organisation=agency, commune=commune, role="phu_trach")
-    return decision
+def decision_140(db):
+    return make_decision_140()
 
 
 def test_decision_review_is_issued_by_the_provincial_party_committee(decision_140):
