@@ -115,8 +115,8 @@ LAYOUTS = {
         recipients_label_size=14,
         recipients_size=12,
         signature_size=14,
-        left_width=Cm(8),
-        right_width=Emu(TEXT_WIDTH - Cm(8)),
+        left_width=Cm(7.5),
+        right_width=Emu(TEXT_WIDTH - Cm(7.5)),
     ),
 }
 

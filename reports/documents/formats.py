@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 # What the clerk fills in by hand: the number and the day of signing.
-BLANK_DAY = "\u00a0" * 6
+BLANK_DAY = "\u00a0" * 4
 BLANK_NUMBER = "\u00a0" * 8
 
 

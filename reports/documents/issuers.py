@@ -119,11 +119,18 @@ def issuer_from_text(text: str, *, province=None, place: str = "", style: str | 
     organisation = Organisation.objects.filter(name__iexact=text.strip()).select_related("parent", "home_unit").first()
     if organisation is not None and not place:
         return issuer_for_organisation(organisation, style=style)
-    guessed = HeaderStyle.PARTY if _code(fold(_without_standing_committee(text)), _PARTY_CODES) else HeaderStyle.STATE
+    guessed = HeaderStyle.PARTY if _looks_party(fold(_without_standing_committee(text))) else HeaderStyle.STATE
     where = _where(province, text)
     if place:
         where = _Where(place, where.province or place)
     return _issuer(text, style=HeaderStyle(style or guessed), where=where, parent="", short_name="")
+
+
+def _looks_party(folded: str) -> bool:
+    """A Party committee, a Party organisation, or an organ naming its committee ("Ban Tổ chức Tỉnh ủy …")."""
+    if folded.startswith((*_COMMITTEES, "dang uy", "dang bo", "chi bo")):
+        return True
+    return any(f" {committee}" in folded for committee in _COMMITTEES)
 
 
 def _issuer(name: str, *, style: str, where: _Where, parent: str, short_name: str) -> Issuer:
