@@ -113,8 +113,10 @@ def _kind_of(item: SupportItem) -> str:
     return GOODS
 
 
-def _group_total(members: list[SupportItem]) -> str:
-    total = sum((Decimal(str(m.quantity or 0)) for m in members), Decimal(0))
+def _group_total(members: list[SupportItem], total=None) -> str:
+    """ "33 ngôi nhà": the group's quantity as the report summed it, or (for a plain list) their sum."""
+    if total is None:
+        total = sum((Decimal(str(m.quantity or 0)) for m in members), Decimal(0))
     units = {fold(m.unit) for m in members}
     if units <= _HOUSE_UNITS:
         return f"{vn_quantity(total)} {_('ngôi nhà')}"
@@ -122,10 +124,12 @@ def _group_total(members: list[SupportItem]) -> str:
     return f"{vn_quantity(total)} {unit or lower_first(members[0].group)}".strip()
 
 
-def support_clauses(items: list[SupportItem]) -> list[str]:
+def support_clauses(items: list[SupportItem], group_totals: dict | None = None) -> list[str]:
     """The clauses of the support sentence, in the order of the rows, groups where their first member was.
 
-    Money is left out (the total value is said separately) unless it is the only support."""
+    `group_totals` maps a group to its quantity as the report computed it ("Nhà ở" -> 33). Money is
+    left out (the total value is said separately)."""
+    group_totals = group_totals or {}
     clauses: list[_Clause] = []
     done_groups: set[str] = set()
     counted_items = [i for i in items if i.quantity not in (None, 0) and _kind_of(i) != MONEY]
@@ -137,7 +141,9 @@ def support_clauses(items: list[SupportItem]) -> list[str]:
                 done_groups.add(item.group)
                 detail = join_vi([m.counted() for m in members])
                 verb = item.action or (_("xây dựng") if kind == WORKS else _("tặng"))
-                text = _("{total}, trong đó {detail}").format(total=_group_total(members), detail=detail)
+                text = _("{total}, trong đó {detail}").format(
+                    total=_group_total(members, group_totals.get(item.group)), detail=detail
+                )
                 clauses.append(_Clause(verb=verb, items=[text], closed=True))
                 continue
         elif item.group in done_groups:
@@ -157,10 +163,12 @@ def support_clauses(items: list[SupportItem]) -> list[str]:
     return [f"{c.verb} {', '.join(c.items)}".strip() for c in clauses]
 
 
-def support_sentence(items: list[SupportItem], *, subject: str, total_vnd: int | None = None) -> str:
+def support_sentence(
+    items: list[SupportItem], *, subject: str, total_vnd: int | None = None, group_totals: dict | None = None
+) -> str:
     """ "{subject} đã hỗ trợ xây dựng 33 ngôi nhà, trong đó …; xây dựng 15 nhà văn hóa; … với tổng giá trị
     hơn 50 tỷ đồng." """
-    clauses = support_clauses(items)
+    clauses = support_clauses(items, group_totals)
     value = _("tổng giá trị {amount}").format(amount=vnd_phrase(total_vnd)) if total_vnd else ""
     if not clauses:
         if value:

@@ -42,7 +42,7 @@ from reports.documents.phrases import SupportItem, support_sentence
 
 PLACEHOLDER = "……………………………………"
 
-# How the sentences name the organisations of each role, and the role's verb.
+# How the sentences name the organisations of each role.
 ROLE_NOUNS = {
     "phu_trach": _lazy("cơ quan, đơn vị phụ trách"),
     "do_dau": _lazy("cơ quan, đơn vị đỡ đầu"),
@@ -65,8 +65,9 @@ TOTAL_LABELS = {
 }
 
 
-def _recipients(extra=()) -> list[str]:
-    return [*extra, PLACEHOLDER + ";"]
+def _recipients() -> list[str]:
+    """Who receives the report is the clerk's choice: one line to fill in, then the office's file copy."""
+    return [PLACEHOLDER + ";"]
 
 
 def _filename(*parts) -> str:
@@ -224,7 +225,8 @@ def _decision_review(result, *, decision, issuer, style, date):
     )
 
     doc.heading(_("I. CÔNG TÁC PHÂN CÔNG, TRIỂN KHAI THỰC HIỆN"))
-    roles = join_vi(f"{vn_int(count)} {_role_noun(role, decision)}" for role, count in by_role.items() if count)
+    nouns = {role: _role_noun(role, decision) for role in by_role}
+    roles = join_vi(f"{vn_int(count)} {nouns[role]}" for role, count in by_role.items() if count)
     if roles or communes is not None:
         sentence = _("Theo {label}, {roles} được phân công giúp đỡ {communes} {noun}").format(
             label=label, roles=roles or _("các cơ quan, đơn vị"), communes=vn_int(communes or 0), noun=commune_noun
@@ -248,9 +250,12 @@ def _decision_review(result, *, decision, issuer, style, date):
 
     doc.heading(_("II. KẾT QUẢ GIÚP ĐỠ, HỖ TRỢ CÁC XÃ"))
     items = _support_items(rows)
-    subject = _("Các {roles}").format(roles=join_vi(_role_noun(r, decision) for r in by_role)) if by_role else ""
+    subject = _("Các {roles}").format(roles=join_vi(nouns.values())) if nouns else ""
     sentence = support_sentence(
-        items, subject=subject or _("Các cơ quan, đơn vị"), total_vnd=totals.get("support_value_vnd")
+        items,
+        subject=subject or _("Các cơ quan, đơn vị"),
+        total_vnd=totals.get("support_value_vnd"),
+        group_totals={g.get("group"): g.get("quantity") for g in tables.get("support_groups") or []},
     )
     if totals.get("support_records"):
         sentence = sentence[:-1] + _(", qua {count} lượt hỗ trợ.").format(count=vn_int(totals["support_records"]))
