@@ -62,8 +62,25 @@ STATUS_ALIASES = {
 }
 
 
+class StatusWidget(ChoiceWidget):
+    """A result cell; the few distinct spellings of a workbook are read once each (95,000 cells in a big one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._seen = {}
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return self._seen[value]
+        except KeyError:
+            result = self._seen[value] = super().clean(value, row=row, **kwargs)
+            return result
+        except TypeError:  # an unhashable cell value
+            return super().clean(value, row=row, **kwargs)
+
+
 def status_widget():
-    return ChoiceWidget(AssessmentStatus, aliases=STATUS_ALIASES)
+    return StatusWidget(AssessmentStatus, aliases=STATUS_ALIASES)
 
 
 class CriteriaSetWidget(TextWidget):
@@ -139,6 +156,7 @@ class _AssessmentBase(NtmResource):
             (lock.province_id, lock.year): lock for lock in PeriodLock.objects.active().select_related("province")
         }
         self.sheets_seen = {}  # (commune, year, set) -> row number, for duplicate rows
+        self.sheet_notes = {}  # (commune, year, set) -> the wide row's Ghi chú
 
     def default_set(self, year):
         if year not in self.default_sets:
@@ -204,14 +222,15 @@ class _AssessmentBase(NtmResource):
     # --- the commune-year sheets the results hang from -------------------------------------
 
     def prepare_chunk(self, records, *, engine):
-        """Find or create (in bulk) the commune-year of every record; wide notes go on it."""
+        """Find or create (in bulk) the commune-year of every record; wide notes go on it.
+
+        The set of a record is its criterion's; records carry only model fields (the
+        engine shows them in the preview), the wide notes wait in `sheet_notes`.
+        """
         wanted = {}
         for r in records:
-            key = (r["commune"].pk, r["year"], r.pop("_set").pk)
-            r["_sheet"] = key
-            note = r.pop("_sheet_note", None)
-            if key not in wanted or note:
-                wanted[key] = note
+            key = (r["commune"].pk, r["year"], r["criterion"].criteria_set_id)
+            wanted[key] = self.sheet_notes.get(key, "")
         existing = {}
         communes = sorted({k[0] for k in wanted})
         years = {k[1] for k in wanted}
@@ -223,7 +242,7 @@ class _AssessmentBase(NtmResource):
         for key, note in wanted.items():
             sheet = existing.get(key)
             if sheet is None:
-                sheet = CommuneYear(commune_id=key[0], year=key[1], criteria_set_id=key[2], note=note or "")
+                sheet = CommuneYear(commune_id=key[0], year=key[1], criteria_set_id=key[2], note=note)
                 new.append(sheet)
                 existing[key] = sheet
             elif note and sheet.note != note:
@@ -233,7 +252,7 @@ class _AssessmentBase(NtmResource):
         writer.create(new)
         writer.update(changed, ["note"])
         for r in records:
-            r["commune_year"] = existing[r.pop("_sheet")]
+            r["commune_year"] = existing[(r["commune"].pk, r["year"], r["criterion"].criteria_set_id)]
 
     def before_write(self, instance, record, *, is_new):
         instance.assessed_by_id = self.user.pk if self.user is not None else None
@@ -325,6 +344,8 @@ class AssessmentWideResource(_AssessmentBase):
             )
             return []
         self.sheets_seen[sheet_key] = row.number
+        if note:
+            self.sheet_notes[sheet_key] = note
         if not statuses:
             row.skip(_("không có ô tiêu chí nào được điền"))
             return []
@@ -334,16 +355,7 @@ class AssessmentWideResource(_AssessmentBase):
             if criterion is None:
                 self.no_such_criterion(row, f"tc{number}", criteria_set, number)
                 continue
-            records.append(
-                {
-                    "commune": commune,
-                    "criterion": criterion,
-                    "year": year,
-                    "status": status,
-                    "_set": criteria_set,
-                    "_sheet_note": note,
-                }
-            )
+            records.append({"commune": commune, "criterion": criterion, "year": year, "status": status})
         return records
 
     def export(self, queryset=None, **kwargs):
@@ -438,7 +450,7 @@ class AssessmentResource(_AssessmentBase):
         if criterion is None:
             self.no_such_criterion(row, "criterion", criteria_set, number)
             return []
-        record = {"commune": commune, "criterion": criterion, "year": year, "status": status, "_set": criteria_set}
+        record = {"commune": commune, "criterion": criterion, "year": year, "status": status}
         if note:
             record["note"] = note
         return [record]

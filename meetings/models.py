@@ -47,6 +47,12 @@ class Meeting(TrackedModel):
         on_delete=models.PROTECT,
         related_name="organised_meetings",
     )
+    organiser_name = models.CharField(
+        _("cơ quan tổ chức (như ghi trên biên bản)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Để trống nếu trùng tên trong danh mục; ghi khi cơ quan đã đổi tên, ví dụ tên năm 2016."),
+    )
     is_online = models.BooleanField(_("họp trực tuyến"), default=False)
     bridge_point_count = models.PositiveSmallIntegerField(
         _("số điểm cầu"), null=True, blank=True, help_text=_("Chỉ với hội nghị trực tuyến.")
@@ -103,6 +109,11 @@ class Meeting(TrackedModel):
         return self.start.date()
 
     @property
+    def organiser_label(self) -> str:
+        """The organiser as the minutes name it."""
+        return self.organiser_name or self.organiser.name
+
+    @property
     def has_time(self) -> bool:
         """Whether an hour was recorded (imports without one store midnight)."""
         local = timezone.localtime(self.start) if timezone.is_aware(self.start) else self.start
@@ -121,10 +132,15 @@ class Meeting(TrackedModel):
         if self.bridge_point_count is not None and not self.is_online:
             raise ValidationError({"bridge_point_count": _("Chỉ hội nghị trực tuyến mới có điểm cầu.")})
 
+    def validate_constraints(self, exclude=None):
+        # clean() has said it on the field already; the database still enforces it.
+        super().validate_constraints(exclude={*(exclude or ()), "bridge_point_count"})
+
     def normalise(self):
         """Fill what is derived from the typed fields (also called by imports, which skip save())."""
         self.title = nfc(self.title)
         self.place = nfc(self.place)
+        self.organiser_name = nfc(self.organiser_name)
         self.code = nfc(self.code)
         self.search_key = search_key(self.code, self.title, self.place)
 
@@ -295,11 +311,6 @@ class Participation(TrackedModel):
         if self.organisation_name:
             return self.organisation_name
         return self.organisation.name if self.organisation_id else ""
-
-    def clean(self):
-        super().clean()
-        if not self.person_id and not (self.position or "").strip():
-            raise ValidationError(_("Thành phần dự họp cần có họ tên hoặc chức vụ."))
 
     def normalise(self):
         self.position = nfc(self.position)
@@ -489,6 +500,11 @@ class FollowUpTask(TrackedModel):
             errors["conclusion"] = _("Kết luận phải thuộc chính hội nghị này.")
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports the date rules on the fields the clerk typed (the constraints would
+        # say the same at the top of the form); the database still enforces them.
+        super().validate_constraints(exclude={*(exclude or ()), "due_date", "done_on"})
 
     def _meeting_or_none(self):
         # An inline form sets the (possibly unsaved, just edited) meeting on the task.

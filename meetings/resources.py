@@ -36,7 +36,6 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from criteria.choices import SetLevel
 from criteria.models import CriteriaSet, Criterion
 from divisions.choices import UnitLevel
 from meetings.choices import OPEN_STATUSES, MeetingKind, ParticipationRole, SpeechKind, TaskStatus
@@ -55,7 +54,8 @@ from ntm_site.spreadsheets.widgets import (
     is_blank,
 )
 from ntm_site.text import fold, nfc
-from sponsorship.models import Decision, Organisation
+from sponsorship.resources import DecisionWidget
+from sponsorship.resources import OrganisationWidget as SponsorshipOrganisationWidget
 
 LIST_SEPARATORS = re.compile(r"\s*[;\n]\s*")
 NUMBERS = re.compile(r"\d+")
@@ -90,32 +90,19 @@ class MeetingWidget(NaturalKeyWidget):
             raise CellError(_("không có hội nghị mang mã này (trong trang “Hội nghị” hay trong hệ thống).")) from None
 
 
-class OrganisationWidget(NaturalKeyWidget):
-    """An organisation by its full name or short name; a full name wins over a short name that reads the same."""
-
-    def __init__(self, **kwargs):
-        super().__init__(Organisation, lookup_fields=("name", "short_name"), label=_("cơ quan, đơn vị"), **kwargs)
-
-    def _load(self):
-        self._by_name = {fold(obj.name): obj for obj in self.get_queryset()}
-        return super()._load()
+class OrganisationWidget(SponsorshipOrganisationWidget):
+    """The sponsorship template's organisation lookup (full name first, then short name), which
+    here also tells the clerk where to add a missing one, and can look a name up silently."""
 
     def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        if self._cache is None:
-            self._load()
-        exact = self._by_name.get(fold(nfc(str(value))))
-        if exact is not None:
-            return exact
         try:
             return super().clean(value, row=row, **kwargs)
         except CellError as e:
-            if "không tìm thấy" in str(e.expected):
+            if self._cache is not None and fold(nfc(str(value))) not in self._cache:
                 raise CellError(
                     _("không tìm thấy cơ quan, đơn vị này; hãy thêm ở trang “Cơ quan, đơn vị” trước.")
                 ) from None
-            raise
+            raise e
 
     def find(self, value):
         """The organisation `value` names exactly (full or short name), or None; never an error."""
@@ -218,25 +205,19 @@ class MinutesResource(NtmResource):
     # --- criteria by number, in the national commune set of the meeting's year ----------
 
     def criteria_for(self, row, key, meeting) -> list | None:
+        """Criteria by number, in the national commune set in force in the meeting's year."""
         numbers = criterion_numbers(row.raw(key))
         if not numbers:
             return []
         if meeting is None:
             return None
         if self._criteria is None:
-            self._criteria_sets = list(
-                CriteriaSet.objects.filter(level=SetLevel.COMMUNE, is_national=True).order_by("-valid_from_year")
-            )
+            self._criteria_sets = {}
             self._criteria = {(c.criteria_set_id, c.number): c for c in Criterion.objects.all()}
         year = meeting.local_date.year
-        criteria_set = next(
-            (
-                s
-                for s in self._criteria_sets
-                if s.valid_from_year <= year and (s.valid_to_year is None or year <= s.valid_to_year)
-            ),
-            None,
-        )
+        if year not in self._criteria_sets:
+            self._criteria_sets[year] = CriteriaSet.objects.default_for_year(year)
+        criteria_set = self._criteria_sets[year]
         if criteria_set is None:
             row.error(key, _("chưa có bộ tiêu chí quốc gia nào áp dụng cho năm {year}.").format(year=year))
             return None
@@ -305,6 +286,11 @@ class MeetingResource(MinutesResource):
     hour = fields.Field(attribute="hour", column_name=_("Giờ bắt đầu"), widget=TimeWidget())
     place = fields.Field(attribute="place", column_name=_("Địa điểm"), widget=TextWidget(max_length=255))
     organiser = fields.Field(attribute="organiser", column_name=_("Cơ quan tổ chức"), widget=OrganisationWidget())
+    organiser_name = fields.Field(
+        attribute="organiser_name",
+        column_name=_("Tên cơ quan tổ chức trên biên bản"),
+        widget=TextWidget(max_length=255),
+    )
     is_online = fields.Field(attribute="is_online", column_name=_("Họp trực tuyến"), widget=VNBooleanWidget())
     bridge_point_count = fields.Field(
         attribute="bridge_point_count", column_name=_("Số điểm cầu"), widget=VNIntegerWidget(min_value=1)
@@ -315,7 +301,7 @@ class MeetingResource(MinutesResource):
     decisions = fields.Field(
         attribute="decisions",
         column_name=_("Văn bản được sơ kết"),
-        widget=NaturalKeyWidget(Decision, lookup_fields=("symbol",), label=_("văn bản (số, ký hiệu)")),
+        widget=DecisionWidget(),
     )
     period_from = fields.Field(attribute="period_from", column_name=_("Kỳ đánh giá từ ngày"), widget=VNDateWidget())
     period_to = fields.Field(attribute="period_to", column_name=_("Kỳ đánh giá đến ngày"), widget=VNDateWidget())
@@ -332,6 +318,7 @@ class MeetingResource(MinutesResource):
             "hour",
             "place",
             "organiser",
+            "organiser_name",
             "is_online",
             "bridge_point_count",
             "bridge_units",
@@ -360,6 +347,7 @@ class MeetingResource(MinutesResource):
             "Ngày họp": _("ngày/tháng/năm"),
             "Giờ bắt đầu": _("ví dụ 14:00"),
             "Cơ quan tổ chức": _("Tên hoặc tên viết tắt, đã có trong hệ thống"),
+            "Tên cơ quan tổ chức trên biên bản": _("Chỉ khi khác tên trong hệ thống, ví dụ tên cũ"),
             "Họp trực tuyến": _("Có / Không"),
             "Đơn vị có điểm cầu": _("Các huyện, cách nhau bởi dấu ;"),
             "Văn bản được sơ kết": _("Số, ký hiệu, cách nhau bởi dấu ;"),
@@ -380,7 +368,7 @@ class MeetingResource(MinutesResource):
         record.row_number = row.number
         if day is not None:
             record["start"] = local_start(day, hour)
-        for key in ("place", "summary"):
+        for key in ("place", "summary", "organiser_name"):
             if row.has(key):
                 record[key] = row.clean(key)
         for key in ("period_from", "period_to"):

@@ -30,13 +30,27 @@ FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 D = datetime.date
 
 # --- organisations and documents the minutes refer to ------------------------------------------
-# Loaded through the sponsorship templates ("organisations", "decisions"). The 2016 organiser is
-# the Đảng ủy Khối các cơ quan tỉnh as it was then named (it later merged into the Khối Các cơ
-# quan và Doanh nghiệp), so it is a row of its own.
+# The sponsorship demo (seeds/data/10_organisations.xlsx, 11_decisions.xlsx) already holds the Hà
+# Tĩnh bloc under its current name, the Party organisations of its departments, the Ninh Bình
+# agencies and Quyết định 140-QĐ/TU: the minutes refer to those by their exact names, and keep the
+# names the 2016 article uses ("Đảng ủy Khối các cơ quan tỉnh", "Sở Nội vụ") as written text.
+# The organisations below are the ones no other demo has; 50_organisations.xlsx adds them through
+# the sponsorship template "organisations".
+
+BLOC = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh"
+SPONSORSHIP_ORGANISATIONS = [
+    # name, short name, kind (label): made by the sponsorship demo, listed here for the tests
+    (BLOC, "Đảng ủy Khối CCQ&DN tỉnh", "Cơ quan Đảng"),
+    ("Đảng bộ Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh", "", "Đảng bộ, chi bộ"),
+    ("Đảng bộ Sở Giao thông Vận tải tỉnh Hà Tĩnh", "", "Đảng bộ, chi bộ"),
+    ("Đảng bộ Sở Nội vụ tỉnh Hà Tĩnh", "", "Đảng bộ, chi bộ"),
+    ("Đảng bộ Cơ quan Tỉnh đoàn Hà Tĩnh", "Đảng bộ Cơ quan Tỉnh đoàn", "Đảng bộ, chi bộ"),
+    ("Văn phòng Tỉnh ủy Ninh Bình", "", "Cơ quan Đảng"),
+]
+SPONSORSHIP_DECISIONS = ["140-QĐ/TU"]
 
 ORGANISATIONS = [
     # name, short name, kind (label), parent, home unit (GSO code)
-    ("Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh", "ĐUK CCQ Hà Tĩnh", "Cơ quan Đảng", "", "42"),
     (
         "Văn phòng Điều phối Chương trình MTQG xây dựng nông thôn mới tỉnh Hà Tĩnh",
         "VPĐP NTM Hà Tĩnh",
@@ -44,10 +58,6 @@ ORGANISATIONS = [
         "",
         "42",
     ),
-    ("Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh", "Sở VHTTDL Hà Tĩnh", "Sở, ban, ngành", "", "42"),
-    ("Sở Giao thông vận tải tỉnh Hà Tĩnh", "Sở GTVT Hà Tĩnh", "Sở, ban, ngành", "", "42"),
-    ("Sở Nội vụ tỉnh Hà Tĩnh", "Sở Nội vụ Hà Tĩnh", "Sở, ban, ngành", "", "42"),
-    ("Tỉnh đoàn Hà Tĩnh", "", "Mặt trận Tổ quốc, đoàn thể", "", "42"),
     ("Huyện ủy Kỳ Anh", "", "Cơ quan Đảng", "", "447"),
     ("Ủy ban nhân dân huyện Kỳ Anh", "UBND huyện Kỳ Anh", "Khác", "", "447"),
     ("Hội Khuyến học huyện Kỳ Anh", "", "Mặt trận Tổ quốc, đoàn thể", "", "447"),
@@ -65,7 +75,6 @@ ORGANISATIONS = [
     ("Sở Nội vụ tỉnh Hà Giang", "Sở Nội vụ Hà Giang", "Sở, ban, ngành", "", "02"),
     ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Hà Giang", "UB MTTQ tỉnh Hà Giang", "Mặt trận Tổ quốc, đoàn thể", "", "02"),
     ("Tỉnh ủy Ninh Bình", "", "Cơ quan Đảng", "", "37"),
-    ("Văn phòng Tỉnh ủy Ninh Bình", "", "Cơ quan Đảng", "Tỉnh ủy Ninh Bình", "37"),
     (
         "Văn phòng Điều phối Chương trình MTQG xây dựng nông thôn mới tỉnh Ninh Bình",
         "VPĐP NTM Ninh Bình",
@@ -95,7 +104,7 @@ DECISIONS = [
 
 # --- the six meetings ---------------------------------------------------------------------
 
-HT_BLOC = "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"
+HT_BLOC_2016 = "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"  # the bloc's name in 2016, as the minutes write it
 
 MEETINGS = [
     {
@@ -105,7 +114,8 @@ MEETINGS = [
         "day": D(2016, 8, 15),
         "hour": "14:00",  # the article: "chiều ngày 15/8"
         "place": "",
-        "organiser": HT_BLOC,
+        "organiser": BLOC,
+        "organiser_name": HT_BLOC_2016,
         "online": False,
         "bridge_points": None,
         "bridge_units": [],
@@ -118,9 +128,9 @@ MEETINGS = [
         ),
         "participants": [
             # name, post as published, organisation as published, catalogue organisation, role
-            ("Trần Thế Dũng", "TUV, Bí thư Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", HT_BLOC, "Chủ trì"),
-            ("Lê Văn Vinh", "Phó Bí thư Thường trực Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", HT_BLOC, "Chủ trì"),
-            ("", "Các đồng chí trong Ban Thường vụ Đảng ủy Khối", "", HT_BLOC, "Dự"),
+            ("Trần Thế Dũng", "TUV, Bí thư Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", BLOC, "Chủ trì"),
+            ("Lê Văn Vinh", "Phó Bí thư Thường trực Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", BLOC, "Chủ trì"),
+            ("", "Các đồng chí trong Ban Thường vụ Đảng ủy Khối", "", BLOC, "Dự"),
             (
                 "Ngô Đình Long",
                 "Phó Chánh Văn phòng Điều phối CTMTQG xây dựng nông thôn mới tỉnh",
@@ -129,7 +139,7 @@ MEETINGS = [
                 "Dự",
             ),
             ("", "Thường trực các đoàn thể Khối các cơ quan tỉnh", "", "", "Dự"),
-            ("", "Thành viên Tổ giúp việc xây dựng nông thôn mới của Đảng ủy Khối", "", HT_BLOC, "Dự"),
+            ("", "Thành viên Tổ giúp việc xây dựng nông thôn mới của Đảng ủy Khối", "", BLOC, "Dự"),
             (
                 "",
                 "Đại diện lãnh đạo cấp ủy, chuyên môn và Tổ xây dựng nông thôn mới",
@@ -141,18 +151,24 @@ MEETINGS = [
                 "Nguyễn Văn Hạnh",
                 "Phó Bí thư Đảng bộ, Phó Giám đốc Sở",
                 "Sở Văn hóa, Thể thao và Du lịch",
-                "Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh",
+                "Đảng bộ Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh",
                 "Dự",
             ),
             (
                 "Trần Quang Tuấn",
                 "Phó Giám đốc Sở",
                 "Sở Giao thông Vận tải",
-                "Sở Giao thông vận tải tỉnh Hà Tĩnh",
+                "Đảng bộ Sở Giao thông Vận tải tỉnh Hà Tĩnh",
                 "Dự",
             ),
-            ("Nguyễn Văn Thảo", "", "Sở Nội vụ", "Sở Nội vụ tỉnh Hà Tĩnh", "Dự"),
-            ("Nguyễn Thế Hoàn", "TUV, Bí thư Đảng bộ, Bí thư Tỉnh đoàn", "Tỉnh đoàn", "Tỉnh đoàn Hà Tĩnh", "Dự"),
+            ("Nguyễn Văn Thảo", "", "Sở Nội vụ", "Đảng bộ Sở Nội vụ tỉnh Hà Tĩnh", "Dự"),
+            (
+                "Nguyễn Thế Hoàn",
+                "TUV, Bí thư Đảng bộ, Bí thư Tỉnh đoàn",
+                "Tỉnh đoàn",
+                "Đảng bộ Cơ quan Tỉnh đoàn Hà Tĩnh",
+                "Dự",
+            ),
         ],
         "speeches": [
             # kind, speaker (name or post), topic, summary, criteria
@@ -238,7 +254,7 @@ MEETINGS = [
                 3,
                 "Kiện toàn Tổ giúp việc xây dựng nông thôn mới ở các đảng bộ, chi bộ trực thuộc; tổng hợp danh sách "
                 "báo cáo Ban Thường vụ Đảng ủy Khối.",
-                HT_BLOC,
+                BLOC,
                 [],
                 "",
                 D(2016, 9, 30),
@@ -249,7 +265,7 @@ MEETINGS = [
             (
                 3,
                 "Rà soát tiêu chí 6 và 16 ở các xã đăng ký về đích năm 2016, hướng dẫn xã hoàn thiện.",
-                "Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh",
+                "Đảng bộ Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh",
                 [],
                 "6; 16",
                 D(2016, 10, 31),
@@ -261,7 +277,7 @@ MEETINGS = [
                 3,
                 "Hướng dẫn các xã thực hiện tiêu chí 2, theo dõi việc dùng xi măng hỗ trợ làm đường giao thông "
                 "nông thôn.",
-                "Sở Giao thông vận tải tỉnh Hà Tĩnh",
+                "Đảng bộ Sở Giao thông Vận tải tỉnh Hà Tĩnh",
                 [],
                 "2",
                 D(2016, 12, 31),
@@ -272,7 +288,7 @@ MEETINGS = [
             (
                 5,
                 "Lập chương trình, kế hoạch đỡ đầu cụ thể và ký kết với từng xã được UBND tỉnh giao.",
-                HT_BLOC,
+                BLOC,
                 [],
                 "",
                 D(2016, 11, 30),
@@ -284,7 +300,7 @@ MEETINGS = [
                 6,
                 "Kiểm tra, giám sát việc thực hiện nhiệm vụ xây dựng nông thôn mới của cấp ủy cơ sở và đảng viên "
                 "được phân công.",
-                HT_BLOC,
+                BLOC,
                 [],
                 "",
                 D(2016, 12, 31),
@@ -507,6 +523,7 @@ MEETINGS = [
         "hour": "",
         "place": "",
         "organiser": "Huyện ủy Can Lộc",
+        "organiser_name": "Ban Thường vụ Huyện ủy Can Lộc",
         "online": False,
         "bridge_points": None,
         "bridge_units": [],
@@ -658,6 +675,7 @@ MEETINGS = [
         "hour": "",
         "place": "",
         "organiser": "Tỉnh ủy Ninh Bình",
+        "organiser_name": "Ban Thường vụ Tỉnh ủy Ninh Bình",
         "online": False,
         "bridge_points": None,
         "bridge_units": [],
@@ -781,6 +799,7 @@ def meeting_rows():
         "Giờ bắt đầu",
         "Địa điểm",
         "Cơ quan tổ chức",
+        "Tên cơ quan tổ chức trên biên bản",
         "Họp trực tuyến",
         "Số điểm cầu",
         "Đơn vị có điểm cầu",
@@ -800,6 +819,7 @@ def meeting_rows():
                 m["hour"],
                 m["place"],
                 m["organiser"],
+                m.get("organiser_name", ""),
                 "Có" if m["online"] else "Không",
                 m["bridge_points"],
                 "; ".join(m["bridge_units"]),

@@ -444,13 +444,6 @@ class DecisionResource(SameFileReferenceMixin, NtmResource):
             self._keys_in_file.add(fold(symbol))
         return [record]
 
-    def prepare_chunk(self, records, *, engine):
-        # Workaround (engine history.BulkWriter): the historical `file` column is text, but the row
-        # holds a FieldFile after bulk_create; write its name, as django-simple-history does.
-        writer = getattr(engine, "writer", None)
-        if writer is not None and hasattr(writer, "_tracked"):
-            writer._tracked = [(a, str if a == "file" else c) for a, c in writer._tracked]
-
     def prepare_instance(self, instance, record, *, is_new):
         instance.search_key = search_key(instance.symbol, instance.title, instance.issuer)
 
@@ -704,17 +697,22 @@ class SupportRecordResource(AssignmentLookupMixin, NtmResource):
         day = row.clean("date", required=True)
         category = row.clean("category", required=True)
         found = self.find_assignment(row, day=day)
-        quantity = row.clean("quantity") if row.has("quantity") else None
-        value = row.clean("value_vnd") if row.has("value_vnd") else None
-        if quantity is not None and quantity < 0:
-            row.error("quantity", _("số lượng không được âm."))
-        if value is not None and value < 0:
-            row.error("value_vnd", _("giá trị không được âm."))
+        record = {"date": day, "category": category, "assignment": found[0] if found else None}
+        # A column left out of the file leaves that field of an existing record as it was.
+        if row.has("quantity"):
+            record["quantity"] = row.clean("quantity")
+            if record["quantity"] is not None and record["quantity"] < 0:
+                row.error("quantity", _("số lượng không được âm."))
+        if row.has("value_vnd"):
+            value = row.clean("value_vnd")
+            if value is not None and value < 0:
+                row.error("value_vnd", _("giá trị không được âm."))
+            record["value_vnd"] = value or 0
         reason = row.clean("outside_term_reason") if row.has("outside_term_reason") else ""
-        record = {"date": day, "category": category, "quantity": quantity, "value_vnd": value or 0}
+        if row.has("outside_term_reason"):
+            record["outside_term_reason"] = reason
         if found is not None:
-            pk, decision, start, end = found
-            record["assignment"] = pk
+            _pk, _decision, start, end = found
             if outside_term(day, start, end) and not reason:
                 row.error(
                     "date",
@@ -723,14 +721,17 @@ class SupportRecordResource(AssignmentLookupMixin, NtmResource):
                         "“Lý do ngoài thời hạn” nếu đúng là như vậy."
                     ).format(start=short_date(start), end=short_date(end)),
                 )
-        unit = row.clean("unit") if row.has("unit") else ""
-        record["unit"] = unit or (category.default_unit if category is not None else "")
+        if row.has("unit"):
+            record["unit"] = row.clean("unit")
         if row.has("criterion"):
             record["criterion_id"] = self.criterion_for(row, row.clean("criterion"), day)
         if row.has("description"):
             record["description"] = row.clean("description")
-        record["outside_term_reason"] = reason or ""
         return [record]
+
+    def prepare_instance(self, instance, record, *, is_new):
+        if not instance.unit and record.get("category") is not None:
+            instance.unit = record["category"].default_unit
 
     def dehydrate_criterion(self, obj):
         return obj.criterion.number if obj.criterion_id else ""
@@ -890,17 +891,20 @@ class ProposalResource(AssignmentLookupMixin, NtmResource):
         header_aliases = COMMON_ALIASES
         hints = COMMON_HINTS
 
+    def prepare_import(self, *, dry_run, user=None):
+        super().prepare_import(dry_run=dry_run, user=user)
+        self._activities = {
+            (assignment, day, kind): pk
+            for pk, assignment, day, kind in Activity.objects.values_list("pk", "assignment_id", "date", "kind")
+        }
+
     def import_records(self, row):
         day = row.clean("activity_date", required=True)
         kind = row.clean("activity_kind", required=True)
         found = self.find_assignment(row, day=day)
         activity = None
         if found is not None and day and kind:
-            activity = (
-                Activity.objects.filter(assignment_id=found[0], date=day, kind=kind)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            activity = self._activities.get((found[0], day, kind))
             if activity is None:
                 row.error(
                     "activity_date", _("không có hoạt động nào ngày này với hình thức này; nhập hoạt động trước.")

@@ -19,6 +19,7 @@ class MeetingForm(forms.ModelForm):
             "start",
             "place",
             "organiser",
+            "organiser_name",
             "is_online",
             "bridge_point_count",
             "bridge_units",

@@ -61,7 +61,7 @@ class MeetingAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, FoldedSea
     search_help_text = _("Tìm theo tên hội nghị, địa điểm hoặc mã (có dấu hoặc không dấu).")
     autocomplete_fields = ["organiser", "decisions", "bridge_units"]
     fieldsets = [
-        (None, {"fields": ["title", ("kind", "code"), ("start", "place"), "organiser"]}),
+        (None, {"fields": ["title", ("kind", "code"), ("start", "place"), ("organiser", "organiser_name")]}),
         (_("Hình thức trực tuyến"), {"fields": [("is_online", "bridge_point_count"), "bridge_units"]}),
         (_("Văn bản và kỳ đánh giá"), {"fields": ["decisions", ("period_from", "period_to")]}),
         (_("Tóm tắt"), {"fields": ["summary"]}),

@@ -14,7 +14,8 @@ KIND_BY_LABEL = {str(label): value for value, label in OrganisationKind.choices}
 def references(db):
     """What the demo minutes refer to: their organisations, two decisions, the 2016–2020 criteria."""
     organisations = {}
-    for name, short_name, kind, _parent, _home in demo.ORGANISATIONS:
+    made_elsewhere = [(name, short, kind, "", "") for name, short, kind in demo.SPONSORSHIP_ORGANISATIONS]
+    for name, short_name, kind, _parent, _home in made_elsewhere + demo.ORGANISATIONS:
         organisations[name] = Organisation.objects.create(name=name, short_name=short_name, kind=KIND_BY_LABEL[kind])
     Decision.objects.create(
         symbol="140-QĐ/TU",

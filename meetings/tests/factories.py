@@ -6,7 +6,6 @@ import zoneinfo
 
 import factory
 
-from criteria.choices import SetLevel
 from criteria.models import CriteriaSet, Criterion
 from divisions.models import AdministrativeUnit
 from meetings.choices import MeetingKind, ParticipationRole, SpeechKind
@@ -92,21 +91,10 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
 
 def criteria_set_for(year: int) -> CriteriaSet:
-    """The national commune set in force in `year`: the reference fixture's, or a stand-in for tests."""
-    found = (
-        CriteriaSet.objects.filter(level=SetLevel.COMMUNE, is_national=True, valid_from_year__lte=year)
-        .exclude(valid_to_year__lt=year)
-        .order_by("-valid_from_year")
-        .first()
-    )
-    if found is not None:
-        return found
-    criteria_set = CriteriaSet.objects.create(
-        code=f"test-{year}", name=f"Bộ tiêu chí thử {year}", valid_from_year=year, valid_to_year=year + 4
-    )
-    for number in range(1, 20):
-        Criterion.objects.create(criteria_set=criteria_set, number=number, name=f"Tiêu chí {number}")
-    return criteria_set
+    """The national commune set in force in `year` (reference data the test database loads)."""
+    found = CriteriaSet.objects.default_for_year(year)
+    assert found is not None, f"no national criteria set covers {year}: is fixtures/10_criteria_sets.json loaded?"
+    return found
 
 
 def criterion(number: int, year: int = 2016) -> Criterion:

@@ -49,7 +49,8 @@ def test_the_six_meetings_import_from_one_minutes_workbook(references, superuser
 
     giao_ban = Meeting.objects.get(code=HT)
     assert giao_ban.local_date == datetime.date(2016, 8, 15)
-    assert giao_ban.organiser.name == "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"
+    assert giao_ban.organiser.name == demo.BLOC
+    assert giao_ban.organiser_label == "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"  # its name in 2016
     assert list(giao_ban.decisions.values_list("symbol", flat=True)) == ["11-KH/ĐUK"]
     chairs = giao_ban.participations.filter(role=ParticipationRole.CHAIR)
     assert [p.person.name for p in chairs] == ["Trần Thế Dũng", "Lê Văn Vinh"]
@@ -165,7 +166,9 @@ def test_speech_order_taken_in_the_database_is_updated_not_duplicated(references
 def test_task_due_before_its_meeting_is_refused(references):
     data = minutes_file(
         meetings=[meeting_row()],
-        tasks=[[HT, 1, "Kiện toàn Tổ giúp việc", "", "Sở Nội vụ Hà Tĩnh", "", "", "14/08/2016", "", "", ""]],
+        tasks=[
+            [HT, 1, "Kiện toàn Tổ giúp việc", "", "Đảng bộ Sở Nội vụ tỉnh Hà Tĩnh", "", "", "14/08/2016", "", "", ""]
+        ],
     )
     report = import_minutes(data)
     assert [str(e) for e in report.errors] == [
@@ -179,7 +182,19 @@ def test_done_date_on_an_open_task_is_refused(references):
     data = minutes_file(
         meetings=[meeting_row()],
         tasks=[
-            [HT, 1, "Kiện toàn Tổ giúp việc", "", "Sở Nội vụ Hà Tĩnh", "", "", "", "Đang thực hiện", "01/09/2016", ""]
+            [
+                HT,
+                1,
+                "Kiện toàn Tổ giúp việc",
+                "",
+                "Đảng bộ Sở Nội vụ tỉnh Hà Tĩnh",
+                "",
+                "",
+                "",
+                "Đang thực hiện",
+                "01/09/2016",
+                "",
+            ]
         ],
     )
     report = import_minutes(data)
@@ -330,7 +345,7 @@ def test_task_list_exports_with_meeting_day_and_overdue(references):
     dataset = FollowUpTaskResource().export(queryset)
     rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]
     assert len(rows) == 5
-    assert rows[0]["Mã hội nghị"] == HT and rows[0]["Đơn vị thực hiện"] == "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"
+    assert rows[0]["Mã hội nghị"] == HT and rows[0]["Đơn vị thực hiện"] == demo.BLOC
     assert rows[0]["Tình trạng"] == "Đã hoàn thành" and rows[0]["Quá hạn"] == ""
     assert rows[3]["Quá hạn"] == "Quá hạn"  # not started, due 30/11/2016
     assert rows[1]["Tiêu chí liên quan"] == "6; 16"
@@ -356,7 +371,7 @@ def test_task_status_and_done_date_import(references):
                 1,
                 "Việc đã xong",
                 "",
-                "Sở Nội vụ Hà Tĩnh",
+                "Đảng bộ Sở Nội vụ tỉnh Hà Tĩnh",
                 "",
                 "",
                 "30/09/2016",

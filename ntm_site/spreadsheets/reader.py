@@ -99,9 +99,11 @@ def _looks_like_text(data: bytes) -> bool:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
-        # A multi-byte character cut at the end of the sample is fine.
+        # A multi-byte character cut at the end of the sample is fine; text in a legacy code page
+        # (no control bytes) is still text, and decode_text() says how to save it as UTF-8.
         if e.start < len(head) - 4:
-            return False
+            controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+            return controls == 0
     return True
 
 

@@ -263,7 +263,9 @@ class AssignmentAdmin(WorkbookImportExportMixin, WarnOutsideTermMixin, FoldedSea
     inlines = [SupportRecordInline, InitiativeInline, ActivityInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_support_totals().with_last_activity()
+        # The related rows also serve the autocompletes pointing here (their labels name both).
+        qs = super().get_queryset(request).select_related("organisation", "commune__parent", "decision")
+        return qs.with_support_totals().with_last_activity()
 
     @admin.display(description=_("thời hạn"))
     def term(self, obj):

@@ -1,8 +1,8 @@
 """Initiative.field becomes a catalogue (InitiativeField) instead of free text.
 
-Existing free-text fields are kept: each distinct text becomes a catalogue row (matched by
-its folded name to the rows fixtures/21_initiative_fields.json will load), and the reverse
-migration writes the names back.
+Existing free-text fields are kept: each distinct text becomes a catalogue row, under the
+code fixtures/21_initiative_fields.json gives that name (so loading the fixture afterwards
+finds it), or a code made from the text; the reverse migration writes the names back.
 """
 
 import re
@@ -20,17 +20,33 @@ def _fold(value):
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+# fixtures/21_initiative_fields.json as it stood when this migration was written.
+CATALOGUE = {
+    "Xây dựng Đảng, hệ thống chính trị cơ sở": "xay-dung-dang",
+    "Nâng cao hiệu lực, hiệu quả quản lý của chính quyền": "chinh-quyen",
+    "Mặt trận Tổ quốc và các đoàn thể chính trị – xã hội": "mat-tran-doan-the",
+    "Phát triển kinh tế, chuyển dịch cơ cấu, mô hình sản xuất": "phat-trien-kinh-te",
+    "Xây dựng nông thôn mới, kết cấu hạ tầng": "nong-thon-moi",
+    "Văn hóa, giáo dục, y tế, an sinh xã hội": "van-hoa-xa-hoi",
+    "Môi trường, cảnh quan nông thôn": "moi-truong",
+    "Quốc phòng, an ninh, trật tự an toàn xã hội": "quoc-phong-an-ninh",
+    "Khác": "khac",
+}
+
+
 def texts_to_catalogue(apps, schema_editor):
     InitiativeField = apps.get_model("sponsorship", "InitiativeField")
+    known = {_fold(name): (code, name) for name, code in CATALOGUE.items()}
     by_key = {}
     for model_name in ("Initiative", "HistoricalInitiative"):
         model = apps.get_model("sponsorship", model_name)
         for row in model.objects.exclude(field_name=""):
             key = _fold(row.field_name)
             if key not in by_key:
-                code = re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:40] or "khac"
+                code, name = known.get(key, (re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:40] or "khac", None))
+                name = name or " ".join(row.field_name.split())
                 by_key[key], _ = InitiativeField.objects.get_or_create(
-                    code=code, defaults={"name": " ".join(row.field_name.split()), "search_key": " " + key}
+                    code=code, defaults={"name": name, "search_key": " " + _fold(name)}
                 )
             row.field_id = by_key[key].pk
             row.save(update_fields=["field"])
