@@ -68,6 +68,17 @@ def integer_formatter(value) -> str:
     return "" if value is None else grouped(int(round(value)))
 
 
+def million_formatter(value) -> str:
+    """Millions of đồng: 100.000.000 reads 100, 4.500.000 reads 4,5."""
+    if value is None:
+        return ""
+    return grouped(round(value, 1), 1 if round(value, 1) % 1 else 0)
+
+
+def in_millions(values: Sequence) -> list:
+    return [None if v is None else float(v) / 1_000_000 for v in values]
+
+
 def percent_formatter(value) -> str:
     return "" if value is None else grouped(round(value, 1), 1) + "%"
 

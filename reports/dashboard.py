@@ -10,16 +10,17 @@ from django.utils import timezone
 
 from criteria.models import Assessment, Recognition
 from divisions.models import AdministrativeUnit
+from meetings.models import FollowUpTask
 from reports import registry
 from reports.models import SavedFilter
-from reports.queries import reached_standard
 from sponsorship.models import SupportRecord
+from sponsorship.querysets import commune_reached_standard
 
 
 def communes_reached(on: datetime.date) -> int:
     """Communes that had reached NTM standard on `on` (only communes with any result are examined)."""
     with_results = Q(pk__in=Recognition.objects.values("commune")) | Q(pk__in=Assessment.objects.values("commune"))
-    return AdministrativeUnit.objects.filter(with_results).filter(reached_standard("pk", on)).count()
+    return AdministrativeUnit.objects.filter(with_results).filter(commune_reached_standard(on)).count()
 
 
 def support_in_years(this_year: int) -> dict:
@@ -32,11 +33,9 @@ def support_in_years(this_year: int) -> dict:
     return figures
 
 
-def overdue_tasks(today: datetime.date) -> int | None:
-    """Follow-up tasks past their due date and not done; None until the meetings app has tasks."""
-    from reports.tasks import overdue_task_count
-
-    return overdue_task_count(today)
+def overdue_tasks(today: datetime.date) -> int:
+    """Follow-up tasks of the meetings still open after their due date."""
+    return FollowUpTask.objects.overdue(today).count()
 
 
 def headline_figures(today: datetime.date | None = None) -> dict:

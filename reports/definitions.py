@@ -1,36 +1,19 @@
-"""The reports. Each one: its parameters (a FilterSet), its columns, and compute() in SQL aggregations."""
+"""The seven reports. Each one: its parameters (a FilterSet), its columns, and compute() from SQL aggregations.
+
+The figures come from the owning apps' querysets (criteria, sponsorship, meetings) where they
+exist, and from reports.queries for what is specific to one report.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import (
-    Avg,
-    BooleanField,
-    CharField,
-    Count,
-    DateField,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce, ExtractYear, NullIf, TruncMonth
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from criteria.choices import AssessmentStatus, SetLevel
-from criteria.models import Target
-from reports import charts
+from criteria.models import Assessment
+from meetings.choices import TaskStatus
+from reports import charts, queries
 from reports.filters import (
     CriteriaMatrixFilterSet,
     CriteriaSummaryFilterSet,
@@ -38,60 +21,38 @@ from reports.filters import (
     SponsorActivityFilterSet,
     SponsorScorecardFilterSet,
     SupportLedgerFilterSet,
+    TasksFilterSet,
 )
 from reports.formatting import round_half_up
-from reports.queries import (
-    BANDS,
-    COUNTED_AS_MET,
-    active_between,
-    commune_year_results,
-    criteria_in_set,
-    decision_family,
-    in_force,
-    rate,
-    reached_standard,
-)
 from reports.registry import Column, ColumnKind, Report, Table, register
-from sponsorship.choices import ActivityKind, AssignmentRole, InitiativeStatus, OrganisationKind
-from sponsorship.models import Activity, Assignment, Initiative, Proposal, SupportRecord
+from sponsorship.choices import AssignmentRole, InitiativeStatus, OrganisationKind
+from sponsorship.models import Assignment, Initiative, Organisation, SupportRecord
 
 K = ColumnKind
 ROLE_LABELS = dict(AssignmentRole.choices)
-BAND_LABELS = {
-    "19": _("Đạt 19 tiêu chí"),
-    "15-18": _("Từ 15 đến 18 tiêu chí"),
-    "10-14": _("Từ 10 đến 14 tiêu chí"),
-    "5-9": _("Từ 5 đến 9 tiêu chí"),
-    "0-4": _("Dưới 5 tiêu chí"),
+# criteria.querysets.BANDS keys -> the band labels of the JSON totals and their Vietnamese names.
+BANDS = {
+    "band_19": ("19", _("Đạt 19 tiêu chí")),
+    "band_15_18": ("15-18", _("Từ 15 đến 18 tiêu chí")),
+    "band_10_14": ("10-14", _("Từ 10 đến 14 tiêu chí")),
+    "band_5_9": ("5-9", _("Từ 5 đến 9 tiêu chí")),
+    "band_under_5": ("0-4", _("Dưới 5 tiêu chí")),
 }
 SPONSOR_PERMS = ("sponsorship.view_assignment", "sponsorship.view_supportrecord")
 CRITERIA_PERMS = ("criteria.view_assessment",)
 
 
-def _rows(queryset, rename: dict[str, str]) -> list[dict]:
-    """Rows of a values() queryset with SQL aliases renamed to the report's keys."""
-    return [{rename.get(k, k): v for k, v in row.items() if rename.get(k, k) is not None} for row in queryset]
+def _one_decimal(value):
+    return None if value is None else float(value)
 
 
-def _zero(expression):
-    return Coalesce(expression, Value(0))
-
-
-def _count_subquery(queryset) -> Subquery:
-    return _zero(
-        Subquery(
-            queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        )
-    )
-
-
-def _sum_subquery(queryset, field: str, output=IntegerField) -> Subquery:
-    return _zero(
-        Subquery(
-            queryset.order_by().annotate(one=Value(1)).values("one").annotate(total=Sum(field)).values("total")[:1],
-            output_field=output(),
-        )
+def _money_chart(title, labels, values, *, horizontal=True):
+    return charts.bar_chart(
+        title,
+        labels,
+        [(_("Giá trị"), charts.in_millions(values))],
+        horizontal=horizontal,
+        formatter=charts.million_formatter,
     )
 
 
@@ -103,37 +64,38 @@ class DecisionReview(Report):
     slug = "decision-review"
     title = _("Sơ kết, tổng kết thực hiện văn bản phân công")
     description = _(
-        "Kết quả của một văn bản phân công (kể cả văn bản sửa đổi) tính đến một ngày: số cơ quan, đơn vị theo hình "
-        "thức phân công, số xã được phụ trách, số xã đã đạt chuẩn, kết quả hỗ trợ theo loại, mô hình đăng ký."
+        "Kết quả của một văn bản phân công (kể cả văn bản sửa đổi, bổ sung) tính đến một ngày: số cơ quan, đơn vị "
+        "theo hình thức phân công, số xã được phân công, số xã đã đạt chuẩn, kết quả hỗ trợ theo loại, mô hình "
+        "đăng ký theo lĩnh vực."
     )
     filterset_class = DecisionReviewFilterSet
     permissions = SPONSOR_PERMS
     columns = [
         Column("category", _("Loại hỗ trợ"), width=34),
-        Column("group", _("Nhóm"), width=16),
+        Column("group", _("Nhóm"), width=14),
         Column("unit", _("Đơn vị tính"), width=12),
         Column("quantity", _("Số lượng"), K.DECIMAL, width=12),
         Column("value_vnd", _("Giá trị (đồng)"), K.VND, width=20),
         Column("records", _("Số lần hỗ trợ"), K.INT, width=12),
     ]
-    initiative_columns = [
-        Column("field", _("Lĩnh vực"), width=30),
-        Column("status", _("Tình trạng"), choices=dict(InitiativeStatus.choices), width=18),
-        Column("initiatives", _("Số mô hình, việc làm"), K.INT, width=14),
-    ]
     group_columns = [
-        Column("group", _("Nhóm"), width=30),
+        Column("group", _("Loại (gộp theo nhóm)"), width=30),
+        Column("unit", _("Đơn vị tính"), width=12),
         Column("quantity", _("Số lượng"), K.DECIMAL, width=12),
         Column("value_vnd", _("Giá trị (đồng)"), K.VND, width=20),
     ]
+    initiative_columns = [
+        Column("field", _("Lĩnh vực"), width=44),
+        Column("status", _("Tình trạng"), choices=dict(InitiativeStatus.choices), width=18),
+        Column("initiatives", _("Số mô hình, việc làm"), K.INT, width=14),
+    ]
 
     def get_total_columns(self, filterset):
-        roles = [
-            Column(f"organisations.{role}", _("Số cơ quan, đơn vị – {role}").format(role=label), K.INT)
-            for role, label in AssignmentRole.choices
-        ]
         return [
-            *roles,
+            *(
+                Column(f"organisations.{role}", _("Số cơ quan, đơn vị – {role}").format(role=label), K.INT)
+                for role, label in AssignmentRole.choices
+            ),
             Column("organisations_total", _("Tổng số cơ quan, đơn vị"), K.INT),
             Column("communes", _("Số xã được phân công"), K.INT),
             Column("communes_reached", _("Số xã đã đạt chuẩn NTM"), K.INT),
@@ -144,72 +106,48 @@ class DecisionReview(Report):
 
     def compute(self, filterset):
         decision, as_of = filterset.params["decision"], filterset.params["as_of"]
-        family = decision_family(decision, as_of)
-        current = Assignment.objects.filter(decision__in=family).filter(in_force(on=as_of))
-        by_role = dict(
-            current.order_by()
-            .values_list("role")
-            .annotate(n=Count("organisation", distinct=True))
-            .values_list("role", "n")
-        )
-        counts = current.aggregate(
-            organisations_total=Count("organisation", distinct=True),
-            communes=Count("commune", distinct=True),
-            communes_reached=Count("commune", distinct=True, filter=reached_standard("commune", as_of)),
-        )
-        support = SupportRecord.objects.filter(assignment__decision__in=family, date__lte=as_of)
-        support_totals = support.aggregate(support_value_vnd=Sum("value_vnd", default=0), support_records=Count("pk"))
-        rows = _rows(
-            support.annotate(shown_unit=Coalesce(NullIf("unit", Value("")), F("category__default_unit")))
-            .order_by()
-            .values("category__ordering", "category__name", "category__code", "category__group", "shown_unit")
-            .annotate(quantity=Sum("quantity"), value_vnd=Sum("value_vnd"), records=Count("pk"))
-            .order_by("category__ordering", "category__name", "shown_unit"),
+        assignments = Assignment.objects.for_decision(decision)
+        current = assignments.as_of(as_of)
+        coverage = current.coverage(as_of=as_of)
+        support = SupportRecord.objects.for_decision(decision).between(None, as_of)
+        rows = [
             {
-                "category__ordering": None,
-                "category__name": "category",
-                "category__code": "category_code",
-                "category__group": "group",
-                "shown_unit": "unit",
-            },
-        )
-        groups = _rows(
-            support.exclude(category__group="")
-            .order_by()
-            .values("category__group")
-            .annotate(quantity=Sum("quantity"), value_vnd=Sum("value_vnd"), first=Min("category__ordering"))
-            .order_by("first", "category__group"),
-            {"category__group": "group", "first": None},
-        )
-        initiatives = Initiative.objects.filter(assignment__decision__in=family).filter(
-            Q(registered_on__isnull=True) | Q(registered_on__lte=as_of)
-        )
-        initiative_rows = _rows(
-            initiatives.order_by()
-            .values("field", "status")
-            .annotate(initiatives=Count("pk"))
-            .order_by("field", "status"),
-            {},
-        )
+                "category": r["category_name"],
+                "category_code": r["category_code"],
+                "group": r["group"],
+                "unit": r["unit"],
+                "quantity": r["quantity"],
+                "value_vnd": r["value_vnd"],
+                "records": r["records"],
+            }
+            for r in support.totals_by_category()
+        ]
+        groups = [{k: r[k] for k in ("group", "unit", "quantity", "value_vnd")} for r in support.totals_by_group()]
+        initiatives = queries.registered_by(as_of).filter(assignment__in=assignments.values("pk"))
         totals = {
-            "organisations": {role: by_role[role] for role in AssignmentRole.values if role in by_role},
-            **counts,
-            **support_totals,
+            "organisations": current.organisations_per_role(),
+            "organisations_total": coverage["organisations"],
+            "communes": coverage["communes"],
+            "communes_reached": coverage["communes_reached"],
+            "support_value_vnd": support.total_value(),
+            "support_records": support.count(),
             "initiatives": initiatives.count(),
         }
         tables = [
-            Table("initiatives", _("Mô hình, việc làm đăng ký theo lĩnh vực"), self.initiative_columns, initiative_rows)
+            Table("support_groups", _("Hỗ trợ gộp theo nhóm (ví dụ các loại nhà)"), self.group_columns, groups),
+            Table(
+                "initiatives",
+                _("Mô hình, việc làm đăng ký theo lĩnh vực"),
+                self.initiative_columns,
+                queries.initiatives_by_field_and_status(initiatives),
+            ),
         ]
-        if groups:
-            tables.insert(0, Table("support_groups", _("Hỗ trợ theo nhóm"), self.group_columns, groups))
         return {"totals": totals, "rows": rows, "tables": tables}
 
     def chart(self, result):
         rows = [r for r in result.rows if r["value_vnd"]]
-        return charts.bar_chart(
-            _("Giá trị hỗ trợ theo loại (đồng)"),
-            [r["category"] for r in rows],
-            [(_("Giá trị"), [r["value_vnd"] for r in rows])],
+        return _money_chart(
+            _("Giá trị hỗ trợ theo loại (triệu đồng)"), [r["category"] for r in rows], [r["value_vnd"] for r in rows]
         )
 
 
@@ -221,9 +159,9 @@ class SponsorScorecard(Report):
     slug = "sponsor-scorecard"
     title = _("Kết quả phụ trách, đỡ đầu theo cơ quan, đơn vị")
     description = _(
-        "Mỗi cơ quan, đơn vị một dòng: số xã được phân công (từ năm … đến ngày …), số xã đã đạt chuẩn, "
-        "giá trị hỗ trợ, số mô hình đăng ký. Lọc theo tỉnh, loại cơ quan, cơ quan cấp trên (ví dụ một Đảng bộ Khối), "
-        "văn bản phân công."
+        "Mỗi cơ quan, đơn vị một dòng: số xã được phân công (bắt đầu từ năm … đến ngày …), số xã đã đạt chuẩn, "
+        "giá trị hỗ trợ, số mô hình đăng ký. Lọc theo tỉnh, loại cơ quan, cơ quan cấp trên (ví dụ một Đảng bộ "
+        "Khối), văn bản phân công."
     )
     filterset_class = SponsorScorecardFilterSet
     permissions = SPONSOR_PERMS
@@ -235,6 +173,7 @@ class SponsorScorecard(Report):
         Column("communes_reached", _("Số xã đạt chuẩn"), K.INT, width=12),
         Column("support_value_vnd", _("Giá trị hỗ trợ (đồng)"), K.VND, width=20),
         Column("initiatives", _("Số mô hình, việc làm"), K.INT, width=12),
+        Column("last_activity", _("Hoạt động gần nhất"), K.DATE, width=12),
     ]
     total_columns = [
         Column("organisations", _("Số cơ quan, đơn vị"), K.INT),
@@ -246,40 +185,38 @@ class SponsorScorecard(Report):
 
     def compute(self, filterset):
         as_of, since_year = filterset.params["as_of"], filterset.params.get("since_year")
-        start = datetime.date(since_year, 1, 1) if since_year else datetime.date(1900, 1, 1)
-        assignments = filterset.qs.filter(active_between(start=start, end=as_of))
-        ids = assignments.order_by().values("pk")
-        reached = reached_standard("commune", as_of)
-        support = SupportRecord.objects.filter(assignment__in=ids, date__gte=start, date__lte=as_of)
-        initiatives = Initiative.objects.filter(assignment__in=ids).filter(
-            Q(registered_on__isnull=True) | Q(registered_on__lte=as_of)
-        )
-        rows = _rows(
-            assignments.order_by()
-            .values("organisation", "organisation__name", "organisation__short_name", "organisation__kind")
-            .annotate(
-                communes=Count("commune", distinct=True),
-                communes_reached=Count("commune", distinct=True, filter=reached),
-                support_value_vnd=_sum_subquery(
-                    support.filter(assignment__organisation=OuterRef("organisation")), "value_vnd"
-                ),
-                initiatives=_count_subquery(initiatives.filter(assignment__organisation=OuterRef("organisation"))),
-            )
-            .order_by("-communes", "-communes_reached", "organisation__name"),
+        since = datetime.date(since_year, 1, 1) if since_year else None
+        scope = filterset.qs
+        rows = [
             {
-                "organisation": "organisation_id",
-                "organisation__name": "organisation",
-                "organisation__short_name": "short_name",
-                "organisation__kind": "kind",
-            },
-        )
-        totals = assignments.aggregate(
-            organisations=Count("organisation", distinct=True),
-            communes=Count("commune", distinct=True),
-            communes_reached=Count("commune", distinct=True, filter=reached),
-        )
-        totals["support_value_vnd"] = support.aggregate(v=Sum("value_vnd", default=0))["v"]
-        totals["initiatives"] = initiatives.count()
+                "organisation_id": r["pk"],
+                "organisation": r["name"],
+                "short_name": r["short_name"],
+                "kind": r["kind"],
+                "communes": r["communes_sponsored"],
+                "communes_reached": r["communes_reached"],
+                "support_value_vnd": r["support_value_vnd"],
+                "initiatives": r["initiative_count"],
+                "last_activity": r["last_activity_on"],
+            }
+            for r in Organisation.objects.scorecard(as_of=as_of, since=since, assignments=scope)
+            .values(
+                "pk",
+                "name",
+                "short_name",
+                "kind",
+                "communes_sponsored",
+                "communes_reached",
+                "support_value_vnd",
+                "initiative_count",
+                "last_activity_on",
+            )
+            .order_by("-communes_sponsored", "-communes_reached", "name")
+        ]
+        started = scope.started_by(as_of, since=since)
+        totals = started.coverage(as_of=as_of)
+        totals["support_value_vnd"] = SupportRecord.objects.for_assignments(started).between(since, as_of).total_value()
+        totals["initiatives"] = Initiative.objects.filter(assignment__in=started.values("pk")).count()
         return {"totals": totals, "rows": rows}
 
     def chart(self, result):
@@ -297,31 +234,12 @@ class SponsorScorecard(Report):
 # --- 3. criteria-summary -------------------------------------------------------------------------
 
 
-def _assessments(filterset):
-    qs = filterset.qs
+def _commune_years(filterset):
+    """The filtered commune-year sheets that have results, of the national commune set unless one is chosen."""
+    sheets = filterset.qs
     if not filterset.params.get("criteria_set"):
-        qs = qs.filter(criterion__criteria_set__level=SetLevel.COMMUNE)
-    return qs
-
-
-def _met_summary(per_commune) -> dict:
-    """Communes, average criteria met and reached standard over a commune-year results queryset."""
-    bands = {
-        f"band_{code}": Count("commune", filter=Q(met__gte=low, **({"met__lte": high} if high is not None else {})))
-        for code, low, high in BANDS
-    }
-    figures = per_commune.aggregate(
-        communes=Count("commune"),
-        average_met=Avg("met"),
-        reached_count=Count("commune", filter=Q(met__gte=F("size"))),
-        **bands,
-    )
-    return {
-        "communes": figures["communes"],
-        "average_met": round_half_up(figures["average_met"], 1),
-        "reached": figures["reached_count"],
-        "bands": {code: figures[f"band_{code}"] for code, _low, _high in BANDS},
-    }
+        sheets = sheets.national()
+    return sheets.filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
 
 
 @register
@@ -331,16 +249,15 @@ class CriteriaSummary(Report):
     description = _(
         "Một địa bàn (tỉnh, huyện, hoặc các xã của một văn bản phân công) trong một năm: số xã được đánh giá, "
         "bình quân số tiêu chí đạt/xã, số xã đạt chuẩn, số xã theo nhóm số tiêu chí đạt, và tỷ lệ đạt của từng "
-        "tiêu chí (tiêu chí yếu nhất trước)."
+        "tiêu chí (tiêu chí yếu nhất trước). Tiêu chí “không áp dụng” được tính là đạt."
     )
     filterset_class = CriteriaSummaryFilterSet
     permissions = CRITERIA_PERMS
     columns = [
         Column("number", _("Tiêu chí số"), K.INT, width=10),
         Column("name", _("Tên tiêu chí"), width=44),
+        Column("assessed", _("Số xã được đánh giá"), K.INT, width=12),
         Column("met", _("Số xã đạt"), K.INT, width=11),
-        Column("not_met", _("Số xã chưa đạt"), K.INT, width=11),
-        Column("not_applicable", _("Không áp dụng"), K.INT, width=11),
         Column("rate", _("Tỷ lệ đạt (%)"), K.PERCENT, width=12),
     ]
 
@@ -348,28 +265,25 @@ class CriteriaSummary(Report):
         return [
             Column("communes", _("Số xã được đánh giá"), K.INT),
             Column("average_met", _("Bình quân số tiêu chí đạt/xã"), K.DECIMAL),
-            Column("reached", _("Số xã đạt chuẩn (đạt tất cả tiêu chí)"), K.INT),
-            *(Column(f"bands.{code}", label, K.INT) for code, label in BAND_LABELS.items()),
+            Column("reached", _("Số xã đạt chuẩn"), K.INT),
+            *(Column(f"bands.{key}", label, K.INT) for key, label in BANDS.values()),
         ]
 
     def compute(self, filterset):
-        assessments = _assessments(filterset)
-        totals = _met_summary(commune_year_results(assessments))
-        rows = _rows(
-            assessments.order_by()
-            .values("criterion__number", "criterion__name")
-            .annotate(
-                met=Count("pk", filter=Q(status=AssessmentStatus.MET)),
-                not_met=Count("pk", filter=Q(status=AssessmentStatus.NOT_MET)),
-                not_applicable=Count("pk", filter=Q(status=AssessmentStatus.NOT_APPLICABLE)),
-                assessed=Count("pk", filter=Q(status__in=(AssessmentStatus.MET, AssessmentStatus.NOT_MET))),
-            )
-            .annotate(rate=rate("met", "assessed"))
-            .order_by(F("rate").asc(nulls_last=True), "criterion__number"),
-            {"criterion__number": "number", "criterion__name": "name", "assessed": None},
-        )
-        for row in rows:
-            row["rate"] = round_half_up(row["rate"], 1)
+        sheets = _commune_years(filterset)
+        summary = sheets.area_summary()
+        totals = {
+            "communes": summary["communes"],
+            # Floats with one decimal: JSON prints 9.8, not "9.8".
+            "average_met": _one_decimal(summary["average_met"]),
+            "reached": sheets.with_figures().filter(reached=True).count(),
+            "all_met": summary["all_met"],
+            "bands": {key: summary[band] for band, (key, _label) in BANDS.items()},
+        }
+        rows = [
+            {**{k: r[k] for k in ("number", "name", "assessed", "met")}, "rate": _one_decimal(r["rate"])}
+            for r in Assessment.objects.filter(commune_year__in=sheets.values("pk")).criterion_rates()
+        ]
         return {"totals": totals, "rows": rows}
 
     def chart(self, result):
@@ -391,8 +305,8 @@ class CriteriaMatrix(Report):
     slug = "criteria-matrix"
     title = _("Bảng kết quả tiêu chí theo xã")
     description = _(
-        "Mỗi xã một dòng, mỗi tiêu chí một cột (Đ: đạt, CĐ: chưa đạt, KAD: không áp dụng), số tiêu chí đạt và năm "
-        "đăng ký về đích. Lọc theo địa bàn, năm, năm về đích, đã đạt chuẩn hay chưa."
+        "Mỗi xã một dòng, mỗi tiêu chí một cột (Đ: đạt, CĐ: chưa đạt, KAD: không áp dụng), số tiêu chí đạt, năm "
+        "đăng ký về đích và đạt chuẩn hay chưa. Lọc theo địa bàn, năm, năm về đích, đã đạt chuẩn hay chưa."
     )
     filterset_class = CriteriaMatrixFilterSet
     permissions = CRITERIA_PERMS
@@ -405,58 +319,46 @@ class CriteriaMatrix(Report):
 
     def compute(self, filterset):
         params = filterset.params
-        assessments = _assessments(filterset)
-        numbers = list(assessments.order_by("criterion__number").values_list("criterion__number", flat=True).distinct())
-        same_set_target = Target.objects.filter(
-            commune=OuterRef("commune"), criteria_set=OuterRef("criterion__criteria_set")
-        ).values("target_year")[:1]
-        any_target = (
-            Target.objects.filter(commune=OuterRef("commune"), criteria_set__level=SetLevel.COMMUNE)
-            .order_by("-target_year")
-            .values("target_year")[:1]
+        sheets = _commune_years(filterset)
+        numbers = list(
+            Assessment.objects.filter(commune_year__in=sheets.values("pk"))
+            .order_by("criterion__number")
+            .values_list("criterion__number", flat=True)
+            .distinct()
         )
-        per_commune = (
-            assessments.order_by()
-            .values("commune", "commune__code", "commune__name", "commune__parent__name", "criterion__criteria_set")
-            .annotate(
-                **{
-                    f"tc{n}": Max(
-                        SqlCase(When(criterion__number=n, then=F("status")), output_field=CharField()),
-                    )
-                    for n in numbers
-                },
-                met=Count("pk", filter=Q(status__in=COUNTED_AS_MET)),
-                size=criteria_in_set(),
-                target_year=Coalesce(Subquery(same_set_target), Subquery(any_target)),
-            )
-            .annotate(reached=ExpressionWrapper(Q(met__gte=F("size")), output_field=BooleanField()))
-        )
+        rows_qs = queries.with_cells(sheets.with_figures(), numbers)
         if params.get("target_year"):
-            per_commune = per_commune.filter(target_year=params["target_year"])
-        if params.get("reached") == "yes":
-            per_commune = per_commune.filter(met__gte=F("size"))
-        elif params.get("reached") == "no":
-            per_commune = per_commune.filter(met__lt=F("size"))
-        totals = _met_summary(per_commune)
-        totals.pop("bands")
-        rows = _rows(
-            per_commune.order_by("commune__parent__name", "commune__name", "commune__code"),
+            rows_qs = rows_qs.filter(target_year=params["target_year"])
+        if params.get("reached") in ("yes", "no"):
+            rows_qs = rows_qs.filter(reached=params["reached"] == "yes")
+        figures = queries.matrix_totals(rows_qs)
+        totals = {
+            "communes": figures["communes"],
+            "average_met": _one_decimal(round_half_up(figures["average_met"], 1)),
+            "reached": figures["reached_count"],
+        }
+        cells = [f"tc{n}" for n in numbers]
+        rows = [
             {
-                "commune": None,
-                "criterion__criteria_set": None,
-                "size": None,
-                "commune__code": "code",
-                "commune__name": "commune",
-                "commune__parent__name": "district",
-            },
-        )
+                "code": r["commune__code"],
+                "commune": r["commune__name"],
+                "district": r["commune__parent__name"],
+                **{c: r[c] for c in cells},
+                "met": r["met"],
+                "target_year": r["target_year"],
+                "reached": r["reached"],
+            }
+            for r in rows_qs.values(
+                "commune__code", "commune__name", "commune__parent__name", *cells, "met", "target_year", "reached"
+            ).order_by("commune__parent__name", "commune__name", "commune__code")
+        ]
         columns = [
             Column("code", _("Mã xã"), width=8),
             Column("commune", _("Tên xã"), width=24),
             Column("district", _("Huyện"), width=18),
             *(Column(f"tc{n}", _("TC{n}").format(n=n), K.STATUS, width=5) for n in numbers),
             Column("met", _("Số TC đạt"), K.INT, width=8),
-            Column("target_year", _("Năm về đích"), K.TEXT, width=9),
+            Column("target_year", _("Năm về đích"), K.YEAR, width=9),
             Column("reached", _("Đạt chuẩn"), K.TEXT, width=9),
         ]
         return {"totals": totals, "rows": rows, "columns": columns}
@@ -467,35 +369,12 @@ class CriteriaMatrix(Report):
 
 # --- 5. support-ledger -------------------------------------------------------------------------
 
-# Group name -> (SQL alias -> expression, output key of each alias, ordering).
-LEDGER_GROUPS = {
-    "category": (
-        {
-            "g_category": F("category__name"),
-            "g_category_code": F("category__code"),
-            "g_unit": Coalesce(NullIf("unit", Value("")), F("category__default_unit")),
-            "g_category_order": F("category__ordering"),
-        },
-        ["g_category_order", "g_category", "g_unit"],
-    ),
-    "sponsor": ({"g_sponsor": F("assignment__organisation__name")}, ["g_sponsor"]),
-    "commune": (
-        {"g_commune_code": F("assignment__commune__code"), "g_commune": F("assignment__commune__name")},
-        ["g_commune", "g_commune_code"],
-    ),
-    "district": ({"g_district": F("assignment__commune__parent__name")}, ["g_district"]),
-    "year": ({"g_year": ExtractYear("date")}, ["g_year"]),
-    "month": ({"g_month": TruncMonth("date", output_field=DateField())}, ["g_month"]),
-}
 LEDGER_COLUMNS = {
-    "category": [
-        Column("category", _("Loại hỗ trợ"), width=30),
-        Column("unit", _("Đơn vị tính"), width=12),
-    ],
+    "category": [Column("category", _("Loại hỗ trợ"), width=30), Column("unit", _("Đơn vị tính"), width=12)],
     "sponsor": [Column("sponsor", _("Đơn vị hỗ trợ"), width=40)],
     "commune": [Column("commune_code", _("Mã xã"), width=8), Column("commune", _("Xã"), width=24)],
     "district": [Column("district", _("Huyện"), width=22)],
-    "year": [Column("year", _("Năm"), width=8)],
+    "year": [Column("year", _("Năm"), K.YEAR, width=8)],
     "month": [Column("month", _("Tháng"), K.MONTH, width=10)],
 }
 
@@ -517,7 +396,7 @@ class SupportLedger(Report):
 
     def get_columns(self, filterset):
         groups = filterset.params["group_by"]
-        columns = [c for g in LEDGER_GROUPS if g in groups for c in LEDGER_COLUMNS[g]]
+        columns = [c for g in queries.LEDGER_GROUPS if g in groups for c in LEDGER_COLUMNS[g]]
         if "category" in groups:
             columns.append(Column("quantity", _("Số lượng"), K.DECIMAL, width=12))
         return [
@@ -527,48 +406,112 @@ class SupportLedger(Report):
         ]
 
     def compute(self, filterset):
-        groups = [g for g in LEDGER_GROUPS if g in filterset.params["group_by"]]
-        support = filterset.qs
-        expressions, ordering = {}, []
-        for group in groups:
-            exprs, order = LEDGER_GROUPS[group]
-            expressions.update(exprs)
-            ordering += order
-        measures = {"records": Count("pk"), "value_vnd": Sum("value_vnd")}
-        if "category" in groups:
-            measures["quantity"] = Sum("quantity")
-        rows = _rows(
-            support.order_by().annotate(**expressions).values(*expressions).annotate(**measures).order_by(*ordering),
-            {alias: (None if alias == "g_category_order" else alias[2:]) for alias in expressions},
-        )
-        totals = support.aggregate(records=Count("pk"), value_vnd=Sum("value_vnd", default=0))
+        records = filterset.qs
         by = filterset.params.get("chart") or "category"
-        if by == "year":
-            chart_rows = (
-                support.order_by().values(label=ExtractYear("date")).annotate(value=Sum("value_vnd")).order_by("label")
-            )
-        else:
-            chart_rows = (
-                support.order_by()
-                .values("category__ordering", label=F("category__name"))
-                .annotate(value=Sum("value_vnd"))
-                .order_by("category__ordering", "label")
-            )
-        chart_data = [(str(r["label"]), r["value"]) for r in chart_rows]
-        return {"totals": totals, "rows": rows, "extra": {"chart": chart_data, "chart_by": by}}
+        totals = {"records": records.count(), "value_vnd": records.total_value()}
+        return {
+            "totals": totals,
+            "rows": queries.ledger_rows(records, filterset.params["group_by"]),
+            "extra": {"chart": queries.ledger_chart(records, by), "chart_by": by},
+        }
 
     def chart(self, result):
         by_year = result.extra.get("chart_by") == "year"
         data = [(label, value) for label, value in result.extra.get("chart", []) if value]
-        title = _("Giá trị hỗ trợ theo năm (đồng)") if by_year else _("Giá trị hỗ trợ theo loại (đồng)")
+        title = _("Giá trị hỗ trợ theo năm (triệu đồng)") if by_year else _("Giá trị hỗ trợ theo loại (triệu đồng)")
+        return _money_chart(title, [label for label, _v in data], [v for _l, v in data], horizontal=not by_year)
+
+
+# --- 6. tasks ------------------------------------------------------------------------------------
+
+
+@register
+class Tasks(Report):
+    slug = "tasks"
+    title = _("Theo dõi nhiệm vụ sau hội nghị")
+    description = _(
+        "Nhiệm vụ do các hội nghị giao, theo từng đơn vị thực hiện: đang mở, quá hạn, đã hoàn thành (có hoàn thành "
+        "trễ hạn), hạn gần nhất và hạn quá lâu nhất; bên dưới là danh sách nhiệm vụ còn mở, quá hạn trước."
+    )
+    filterset_class = TasksFilterSet
+    permissions = ("meetings.view_followuptask",)
+    columns = [
+        Column("owner", _("Đơn vị thực hiện"), width=44),
+        Column("total", _("Tổng số"), K.INT, width=9),
+        Column("open", _("Đang mở"), K.INT, width=9),
+        Column("overdue", _("Quá hạn"), K.INT, width=9),
+        Column("done", _("Đã hoàn thành"), K.INT, width=11),
+        Column("done_late", _("Hoàn thành trễ hạn"), K.INT, width=11),
+        Column("cancelled", _("Không thực hiện nữa"), K.INT, width=11),
+        Column("next_due", _("Hạn gần nhất"), K.DATE, width=12),
+        Column("oldest_overdue", _("Quá hạn từ"), K.DATE, width=12),
+    ]
+    total_columns = [
+        Column("total", _("Tổng số nhiệm vụ"), K.INT),
+        Column("open", _("Đang mở"), K.INT),
+        Column("overdue", _("Quá hạn"), K.INT),
+        Column("done", _("Đã hoàn thành"), K.INT),
+        Column("cancelled", _("Không thực hiện nữa"), K.INT),
+    ]
+    task_columns = [
+        Column("meeting", _("Hội nghị"), width=40),
+        Column("meeting_date", _("Ngày họp"), K.DATE, width=12),
+        Column("text", _("Nhiệm vụ"), width=60),
+        Column("owner", _("Đơn vị thực hiện"), width=30),
+        Column("due_date", _("Hạn"), K.DATE, width=12),
+        Column("status", _("Tình trạng"), choices=dict(TaskStatus.choices), width=16),
+        Column("overdue", _("Quá hạn"), width=8),
+    ]
+
+    def compute(self, filterset):
+        as_of = filterset.params["as_of"]
+        tasks = filterset.qs
+        rows = [
+            {
+                "owner_id": r["owner_id"],
+                "owner": r["owner__name"],
+                "short_name": r["owner__short_name"],
+                **{k: r[k] for k in ("total", "open", "overdue", "done", "done_late", "cancelled")},
+                "next_due": r["next_due"],
+                "oldest_overdue": r["oldest_overdue"],
+            }
+            for r in tasks.summary_by_owner(on=as_of).order_by("-overdue", "-open", "owner__name")
+        ]
+        open_tasks = [
+            {
+                "meeting": t.meeting.title,
+                "meeting_date": t.meeting_date,
+                "text": t.text,
+                "owner": t.owner.name,
+                "due_date": t.due_date,
+                "status": t.status,
+                "overdue": t.is_overdue,
+            }
+            for t in tasks.open()
+            .with_overdue(as_of)
+            .select_related("meeting", "owner")
+            .order_by("-is_overdue", "due_date", "meeting_date", "order")
+        ]
+        return {
+            "totals": tasks.totals(on=as_of),
+            "rows": rows,
+            "tables": [Table("open_tasks", _("Nhiệm vụ còn mở"), self.task_columns, open_tasks)],
+        }
+
+    def chart(self, result):
+        rows = result.rows[:15]
         return charts.bar_chart(
-            title, [label for label, _v in data], [(_("Giá trị"), [v for _l, v in data])], horizontal=not by_year
+            _("Nhiệm vụ theo đơn vị thực hiện"),
+            [r["short_name"] or r["owner"] for r in rows],
+            [
+                (_("Quá hạn"), [r["overdue"] for r in rows]),
+                (_("Đang mở"), [r["open"] for r in rows]),
+                (_("Đã hoàn thành"), [r["done"] for r in rows]),
+            ],
         )
 
 
 # --- 7. sponsor-activity -----------------------------------------------------------------------
-
-VISIT_KINDS = (ActivityKind.VISIT, ActivityKind.WORKING_SESSION)
 
 
 @register
@@ -576,96 +519,58 @@ class SponsorActivity(Report):
     slug = "sponsor-activity"
     title = _("Mức độ hoạt động của đơn vị phụ trách xã")
     description = _(
-        "Mỗi phân công một dòng: lần gần nhất đi thực tế hoặc làm việc với xã, số lần trong kỳ, số kiến nghị của xã "
-        "chưa giải quyết và đã chờ bao lâu, các lĩnh vực chưa đăng ký mô hình. Đơn vị ít hoạt động nhất đứng đầu."
+        "Mỗi phân công đang hiệu lực một dòng: lần gần nhất đi thực tế hoặc làm việc với xã, số lần trong kỳ, số "
+        "kiến nghị của xã chưa giải quyết và kiến nghị cũ nhất đã chờ bao lâu, các lĩnh vực chưa đăng ký mô hình. "
+        "Đơn vị ít hoạt động nhất đứng đầu."
     )
     filterset_class = SponsorActivityFilterSet
     permissions = SPONSOR_PERMS
     total_columns = [
         Column("assignments", _("Số phân công đang hiệu lực"), K.INT),
-        Column("idle", _("Số phân công không có hoạt động trong kỳ"), K.INT),
+        Column("idle", _("Số phân công không đi xã, làm việc trong kỳ"), K.INT),
         Column("open_proposals", _("Số kiến nghị chưa giải quyết"), K.INT),
         Column("missing_fields", _("Số phân công thiếu mô hình ở ít nhất một lĩnh vực"), K.INT),
     ]
-
-    def get_columns(self, filterset):
-        return [
-            Column("organisation", _("Cơ quan, đơn vị"), width=36),
-            Column("commune", _("Xã"), width=20),
-            Column("district", _("Huyện"), width=18),
-            Column("role", _("Hình thức"), choices=ROLE_LABELS, width=12),
-            Column("decision", _("Văn bản"), width=14),
-            Column("last_activity", _("Lần gần nhất đi xã, làm việc"), K.DATE, width=14),
-            Column("activities_in_period", _("Số lần trong kỳ"), K.INT, width=10),
-            Column("open_proposals", _("Kiến nghị chưa giải quyết"), K.INT, width=11),
-            Column("oldest_open_days", _("Kiến nghị cũ nhất đã chờ (ngày)"), K.DAYS, width=12),
-            Column("initiatives", _("Số mô hình"), K.INT, width=9),
-            Column("missing_fields", _("Lĩnh vực chưa có mô hình"), width=36),
-        ]
+    columns = [
+        Column("organisation", _("Cơ quan, đơn vị"), width=36),
+        Column("commune", _("Xã"), width=20),
+        Column("district", _("Huyện"), width=18),
+        Column("role", _("Hình thức"), choices=ROLE_LABELS, width=12),
+        Column("decision", _("Văn bản"), width=14),
+        Column("last_activity", _("Lần gần nhất đi xã, làm việc"), K.DATE, width=14),
+        Column("activities_in_period", _("Số lần trong kỳ"), K.INT, width=10),
+        Column("open_proposals", _("Kiến nghị chưa giải quyết"), K.INT, width=11),
+        Column("oldest_open_days", _("Kiến nghị cũ nhất đã chờ (ngày)"), K.DAYS, width=12),
+        Column("initiatives", _("Số mô hình"), K.INT, width=9),
+        Column("missing_fields", _("Lĩnh vực chưa có mô hình"), width=40),
+    ]
 
     def compute(self, filterset):
         params = filterset.params
-        as_of, period_from = params["as_of"], params["period_from"]
-        assignments = filterset.qs.filter(in_force(on=as_of))
-        registered = Initiative.objects.filter(Q(registered_on__isnull=True) | Q(registered_on__lte=as_of))
-        fields = params.get("initiative_fields") or list(
-            registered.filter(assignment__decision__in=assignments.values("decision"))
-            .order_by("field")
-            .values_list("field", flat=True)
-            .distinct()
-        )
-        visits = Activity.objects.filter(assignment=OuterRef("pk"), kind__in=VISIT_KINDS, date__lte=as_of)
-        open_proposals = Proposal.objects.filter(activity__assignment=OuterRef("pk"), activity__date__lte=as_of).filter(
-            Q(resolved=False) | Q(resolved_on__gt=as_of)
-        )
-        has_field = {
-            f"has_field_{i}": Exists(registered.filter(assignment=OuterRef("pk"), field=f))
-            for i, f in enumerate(fields)
-        }
-        missing = sum(
-            (SqlCase(When(**{f"has_field_{i}": False}, then=Value(1)), default=Value(0)) for i in range(len(fields))),
-            Value(0),
-        )
-        annotated = assignments.annotate(
-            last_activity=Subquery(visits.order_by("-date").values("date")[:1], output_field=DateField()),
-            activities_in_period=_count_subquery(visits.filter(date__gte=period_from)),
-            open_count=_count_subquery(open_proposals),
-            oldest_open=Subquery(
-                open_proposals.order_by("activity__date").values("activity__date")[:1], output_field=DateField()
-            ),
-            initiative_count=_count_subquery(registered.filter(assignment=OuterRef("pk"))),
-            **has_field,
-        ).annotate(
-            oldest_open_days=ExpressionWrapper(
-                Value(as_of, output_field=DateField()) - F("oldest_open"), output_field=DurationField()
-            ),
-            fields_missing=ExpressionWrapper(missing, output_field=IntegerField()),
-        )
-        rows = []
-        for a in annotated.select_related("organisation", "commune__parent", "decision").order_by(
-            F("last_activity").asc(nulls_first=True), "activities_in_period", "organisation__name", "commune__name"
-        ):
-            rows.append(
-                {
-                    "assignment_id": a.pk,
-                    "organisation": a.organisation.name,
-                    "commune": a.commune.name,
-                    "district": a.commune.parent.name if a.commune.parent_id else "",
-                    "role": a.role,
-                    "decision": a.decision.symbol,
-                    "last_activity": a.last_activity,
-                    "activities_in_period": a.activities_in_period,
-                    "open_proposals": a.open_count,
-                    "oldest_open_days": a.oldest_open_days,
-                    "initiatives": a.initiative_count,
-                    "missing_fields": [f for i, f in enumerate(fields) if not getattr(a, f"has_field_{i}")],
-                }
+        as_of = params["as_of"]
+        assignments = filterset.qs.as_of(as_of)
+        fields = list(params.get("initiative_fields") or queries.activity_fields(assignments, as_of))
+        annotated = queries.with_activity(assignments, as_of=as_of, period_from=params["period_from"], fields=fields)
+        rows = [
+            {
+                "assignment_id": a.pk,
+                "organisation": a.organisation.name,
+                "commune": a.commune.name,
+                "district": a.commune.parent.name if a.commune.parent_id else "",
+                "role": a.role,
+                "decision": a.decision.symbol,
+                "last_activity": a.last_visit,
+                "activities_in_period": a.visits_in_period,
+                "open_proposals": a.open_count,
+                "oldest_open_days": a.oldest_open_days,
+                "initiatives": a.initiative_count,
+                "missing_fields": [f.name for i, f in enumerate(fields) if not getattr(a, f"has_field_{i}")],
+            }
+            for a in annotated.select_related("organisation", "commune__parent", "decision").order_by(
+                F("last_visit").asc(nulls_first=True),
+                "visits_in_period",
+                "organisation__name",
+                "commune__name",
             )
-        # Aggregate aliases must differ from the annotations they read: a same-named one replaces it.
-        totals = annotated.aggregate(
-            assignments=Count("pk"),
-            idle=Count("pk", filter=Q(activities_in_period=0)),
-            open_proposals=Sum("open_count", default=0),
-            missing_fields=Count("pk", filter=Q(fields_missing__gt=0)),
-        )
-        return {"totals": totals, "rows": rows}
+        ]
+        return {"totals": queries.activity_totals(annotated), "rows": rows}

@@ -15,12 +15,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.choices import AssessmentStatus
+from ntm_site.spreadsheets.workbooks import escape_text
 from reports.formatting import json_value
 from reports.registry import Column, ColumnKind, ReportResult
 
 K = ColumnKind
-# Characters that make a spreadsheet read a text cell as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDE6ED")
 STATUS_FILLS = {
     AssessmentStatus.MET: PatternFill("solid", fgColor="C6EFCE"),
@@ -36,6 +35,7 @@ NUMBER_FORMATS = {
     K.PERCENT: "0.0",
     K.DATE: "dd/mm/yyyy",
     K.MONTH: "mm/yyyy",
+    K.YEAR: "0",
 }
 
 
@@ -73,23 +73,17 @@ def cell_value(column: Column, value):
     return value
 
 
-def text_is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
 def _number_format(column: Column, value) -> str | None:
     if column.kind == K.DECIMAL and isinstance(value, int | float):
         return "#,##0" if float(value).is_integer() else "#,##0.00"
-    if column.kind == K.TEXT and isinstance(value, int) and not isinstance(value, bool) and value >= 10000:
-        return "#,##0"
     return NUMBER_FORMATS.get(column.kind)
 
 
 def _write(ws: Worksheet, row: int, col: int, column: Column, raw):
     value = cell_value(column, raw)
-    cell = ws.cell(row=row, column=col, value=value)
+    # Text that would start a formula gets the engine's leading apostrophe (its reader takes it off).
+    cell = ws.cell(row=row, column=col, value=escape_text(value))
     if isinstance(value, str):
-        # Text that looks like a formula stays text: openpyxl would otherwise store it as one.
         cell.data_type = "s"
     number_format = _number_format(column, value)
     if number_format and not isinstance(value, str):
@@ -201,18 +195,9 @@ def csv_value(column: Column, value) -> str:
         return value.strftime("%m/%Y") if column.kind == K.MONTH else value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:.1f}" if column.kind == K.PERCENT else repr(value)
-    text = str(value)
-    if text_is_formula(text) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    if isinstance(value, str):
+        return escape_text(value)
+    return str(value)
 
 
 def to_csv(result: ReportResult) -> str:

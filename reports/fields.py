@@ -108,39 +108,11 @@ class ListField(forms.MultipleChoiceField):
         return [part.strip() for item in values for part in str(item).split(",") if part.strip()]
 
 
-class RepeatableTextInput(forms.TextInput):
-    """A text box that also accepts the parameter repeated (?field=A&field=B)."""
-
-    def value_from_datadict(self, data, files, name):
-        if hasattr(data, "getlist"):
-            values = [v for v in data.getlist(name) if v]
-            return "; ".join(values) if values else None
-        return data.get(name)
-
-
-class TextListField(forms.Field):
-    """Free-text values (e.g. initiative fields), repeated or separated by ";"."""
-
-    widget = RepeatableTextInput
-
-    def to_python(self, value):
-        if not value:
-            return []
-        values = value if isinstance(value, list | tuple) else [value]
-        return [nfc(part) for item in values for part in str(item).split(";") if nfc(part)]
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "; ".join(value)
-        return value
-
-
 __all__ = [
     "AreaLookupError",
     "DecisionField",
     "ListField",
     "OrganisationField",
-    "TextListField",
     "UnitCandidates",
     "UnitField",
 ]

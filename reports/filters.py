@@ -17,15 +17,16 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from criteria.models import Assessment, CriteriaSet
+from criteria.models import CommuneYear, CriteriaSet
 from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit
+from meetings.choices import TaskStatus
+from meetings.models import FollowUpTask
 from reports.areas import AreaLookupError, communes_in_area, pick_unit
-from reports.fields import DecisionField, ListField, OrganisationField, TextListField, UnitCandidates, UnitField
+from reports.fields import DecisionField, ListField, OrganisationField, UnitCandidates, UnitField
 from reports.formatting import display_value
-from reports.queries import decision_family, organisation_subtree
 from sponsorship.choices import AssignmentRole, OrganisationKind
-from sponsorship.models import Assignment, Decision, Organisation, SupportCategory, SupportRecord
+from sponsorship.models import Assignment, Decision, InitiativeField, Organisation, SupportCategory, SupportRecord
 
 
 def today() -> datetime.date:
@@ -33,12 +34,10 @@ def today() -> datetime.date:
 
 
 class DateInput(forms.DateInput):
-    """The browser's own date picker (no JavaScript of ours); it sends ISO dates."""
-
-    input_type = "date"
+    """A date typed dd/mm/yyyy (ISO also accepted), whatever the browser's own language."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "size": 10, **(attrs or {})}, format="%d/%m/%Y")
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -57,16 +56,27 @@ class ParamFilter(django_filters.Filter):
 
 
 class AreaFilter(django_filters.Filter):
-    """Rows whose commune (at `field_name`) lies in the area, through the lineage of both editions."""
+    """Rows whose commune (at `field_name`) lies in the area, through the lineage of both editions.
+
+    With `many=True` (a many-to-many path such as a task's communes) the rows are matched through a
+    subquery, so that a row naming two communes of the area is still counted once.
+    """
 
     field_class = UnitField
+
+    def __init__(self, *args, many: bool = False, **kwargs):
+        self.many = many
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
         if not hasattr(value, "_area_ids"):
             value._area_ids = communes_in_area(value)
-        return qs.filter(**{f"{self.field_name}__in": value._area_ids})
+        condition = {f"{self.field_name}__in": value._area_ids}
+        if self.many:
+            return qs.filter(pk__in=qs.model.objects.filter(**condition).values("pk"))
+        return qs.filter(**condition)
 
 
 class DecisionFilter(django_filters.Filter):
@@ -77,7 +87,7 @@ class DecisionFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(**{f"{self.field_name}__in": decision_family(value)})
+        return qs.filter(**{f"{self.field_name}__in": Decision.objects.with_amendments(value).values("pk")})
 
 
 class DecisionCommunesFilter(django_filters.Filter):
@@ -88,7 +98,7 @@ class DecisionCommunesFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        communes = Assignment.objects.filter(decision__in=decision_family(value)).values("commune")
+        communes = Assignment.objects.for_decision(value).values("commune")
         return qs.filter(**{f"{self.field_name}__in": communes})
 
 
@@ -105,16 +115,12 @@ class OrganisationFilter(django_filters.Filter):
         if not value:
             return qs
         if self.subtree:
-            return qs.filter(organisation_subtree(value, self.field_name))
+            return qs.filter(**{f"{self.field_name}__in": Organisation.objects.within(value).values("pk")})
         return qs.filter(**{self.field_name: value})
 
 
 class ListParamFilter(ParamFilter):
     field_class = ListField
-
-
-class TextListParamFilter(ParamFilter):
-    field_class = TextListField
 
 
 # --- the form and the base FilterSet -------------------------------------------------------------
@@ -230,13 +236,13 @@ L_ORGANISATION = _("Cơ quan, đơn vị")
 L_ROLE = _("Hình thức phân công")
 
 
-def area_params(path: str) -> type[ReportFilterSet]:
-    """A base FilterSet with the four area parameters applied to the commune at `path`."""
+def area_params(path: str, many: bool = False) -> type[ReportFilterSet]:
+    """A base FilterSet with the four area parameters applied to the commune(s) at `path`."""
     filters = {
-        "province": AreaFilter(field_name=path, label=L_PROVINCE, levels=(UnitLevel.PROVINCE,)),
-        "district": AreaFilter(field_name=path, label=L_DISTRICT, levels=(UnitLevel.DISTRICT,)),
-        "commune": AreaFilter(field_name=path, label=L_COMMUNE, levels=(UnitLevel.COMMUNE,)),
-        "area": AreaFilter(field_name=path, label=L_AREA),
+        "province": AreaFilter(field_name=path, label=L_PROVINCE, levels=(UnitLevel.PROVINCE,), many=many),
+        "district": AreaFilter(field_name=path, label=L_DISTRICT, levels=(UnitLevel.DISTRICT,), many=many),
+        "commune": AreaFilter(field_name=path, label=L_COMMUNE, levels=(UnitLevel.COMMUNE,), many=many),
+        "area": AreaFilter(field_name=path, label=L_AREA, many=many),
     }
     return type("AreaParams", (ReportFilterSet,), filters)
 
@@ -246,7 +252,7 @@ def _default_today(cleaned):
 
 
 def _latest_assessed_year(cleaned):
-    return Assessment.objects.aggregate(year=Max("year"))["year"] or today().year
+    return CommuneYear.objects.aggregate(year=Max("year"))["year"] or today().year
 
 
 # --- the reports' FilterSets ------------------------------------------------------------------
@@ -282,7 +288,7 @@ class CriteriaSummaryFilterSet(area_params("commune")):
     decision = DecisionCommunesFilter(field_name="commune", label=_("Các xã của văn bản phân công"))
     year = django_filters.NumberFilter(field_name="year", label=L_YEAR, min_value=2000, max_value=2100)
     criteria_set = django_filters.ModelChoiceFilter(
-        field_name="criterion__criteria_set",
+        field_name="criteria_set",
         to_field_name="code",
         queryset=CriteriaSet.objects.all(),
         label=_("Bộ tiêu chí (để trống: bộ tiêu chí xã NTM)"),
@@ -291,7 +297,7 @@ class CriteriaSummaryFilterSet(area_params("commune")):
     defaults = {"year": _latest_assessed_year}
 
     class Meta(ReportFilterSet.Meta):
-        model = Assessment
+        model = CommuneYear
 
 
 class CriteriaMatrixFilterSet(CriteriaSummaryFilterSet):
@@ -356,10 +362,40 @@ class SponsorActivityFilterSet(area_params("commune")):
     role = django_filters.MultipleChoiceFilter(field_name="role", label=L_ROLE, choices=AssignmentRole.choices)
     as_of = ParamFilter(label=L_AS_OF, field_class=forms.DateField, widget=DateInput)
     period_from = ParamFilter(label=_("Đếm hoạt động từ ngày"), field_class=forms.DateField, widget=DateInput)
-    initiative_fields = TextListParamFilter(label=_("Lĩnh vực phải có mô hình (cách nhau bởi dấu ;)"))
+    initiative_fields = ParamFilter(
+        label=_("Lĩnh vực phải có mô hình (để trống: các lĩnh vực đã đăng ký theo văn bản)"),
+        field_class=forms.ModelMultipleChoiceField,
+        queryset=InitiativeField.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
 
     # as_of first: the period's default start is counted back from it.
     defaults = {"as_of": _default_today, "period_from": _year_before}
 
     class Meta(ReportFilterSet.Meta):
         model = Assignment
+
+
+class TasksFilterSet(area_params("communes", many=True)):
+    owner = OrganisationFilter(field_name="owner", label=_("Đơn vị thực hiện"))
+    parent = OrganisationFilter(field_name="owner", subtree=True, label=L_PARENT)
+    status = django_filters.MultipleChoiceFilter(field_name="status", label=_("Tình trạng"), choices=TaskStatus.choices)
+    meeting_from = django_filters.DateFilter(
+        field_name="meeting_date", lookup_expr="gte", label=_("Hội nghị từ ngày"), widget=DateInput
+    )
+    meeting_to = django_filters.DateFilter(
+        field_name="meeting_date", lookup_expr="lte", label=_("Hội nghị đến ngày"), widget=DateInput
+    )
+    due_from = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("Hạn từ ngày"), widget=DateInput
+    )
+    due_to = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Hạn đến ngày"), widget=DateInput
+    )
+    as_of = ParamFilter(label=_("Tính quá hạn đến ngày"), field_class=forms.DateField, widget=DateInput)
+
+    defaults = {"as_of": _default_today}
+
+    class Meta(ReportFilterSet.Meta):
+        model = FollowUpTask

@@ -33,6 +33,8 @@ def display_value(value, kind: str = "text") -> str:
         return ""
     if kind == "status":
         return str(STATUS_SHORT.get(value, value))
+    if kind == "year":
+        return str(value)
     if isinstance(value, bool):
         return str(_("Có") if value else _("Không"))
     if isinstance(value, datetime.datetime):

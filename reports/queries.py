@@ -1,8 +1,13 @@
-"""The questions the reports ask, as database aggregations.
+"""The report questions the owning apps do not answer (yet), as database aggregations.
 
-Written here while the owning apps grow their own querysets; each function names the
-app it belongs in. Nothing here loops over rows to add things up: every figure is an
-annotate()/aggregate() evaluated by the database.
+The reports call the apps' own querysets wherever one exists:
+criteria.querysets (area_summary, criterion_rates, CommuneYear.with_figures),
+sponsorship.querysets (Assignment.for_decision/as_of/coverage, SupportRecord.totals_by_category,
+Organisation.scorecard, commune_reached_standard) and meetings.querysets
+(FollowUpTask.summary_by_owner/totals/overdue). What is left here is specific to one report:
+the ledger's free grouping, the activity table per assignment, the matrix's cells and the
+initiatives per field. Each says which app it would belong in if others needed it.
+Nothing adds rows up in Python.
 """
 
 from __future__ import annotations
@@ -10,183 +15,193 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import (
+    Avg,
+    CharField,
     Count,
+    DateField,
+    DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import Case as SqlCase
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
-from criteria.choices import AssessmentStatus, RecognitionAction, SetLevel
-from criteria.models import Assessment, Criterion, Recognition
-from sponsorship.models import Assignment, Decision, Organisation
+from criteria.choices import SetLevel
+from criteria.models import Assessment, Target
+from sponsorship.choices import ActivityKind
+from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
 
-# A criterion counts towards "criteria met" when it is met or does not apply to the commune
-# (a commune with no market in its plan has criterion 7 counted as met).
-COUNTED_AS_MET = (AssessmentStatus.MET, AssessmentStatus.NOT_APPLICABLE)
-
-BANDS = (
-    ("19", 19, None),
-    ("15-18", 15, 18),
-    ("10-14", 10, 14),
-    ("5-9", 5, 9),
-    ("0-4", 0, 4),
-)
+# What "a visit or working session" is in the activity report; monthly reports are not visits.
+VISIT_KINDS = (ActivityKind.VISIT, ActivityKind.WORKING_SESSION)
 
 
-# --- criteria (belongs in criteria.querysets) -------------------------------------------------
+def count_of(queryset) -> Coalesce:
+    """A correlated COUNT subquery (0 when nothing): counts side by side never multiply each other."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def criteria_in_set(set_ref: str = "criterion__criteria_set"):
-    """Subquery: how many criteria the set referenced by `set_ref` has."""
-    return Subquery(
-        Criterion.objects.filter(criteria_set=OuterRef(set_ref))
-        .order_by()
-        .values("criteria_set")
+def registered_by(day: datetime.date):
+    """Initiatives registered on or before `day` (or with no date). Belongs in sponsorship.querysets."""
+    return Initiative.objects.filter(Q(registered_on__isnull=True) | Q(registered_on__lte=day))
+
+
+def initiatives_by_field_and_status(initiatives) -> list[dict]:
+    """{field, status, initiatives} per field and status, in the catalogue's order of fields."""
+    return [
+        {"field": row["field__name"], "status": row["status"], "initiatives": row["n"]}
+        for row in initiatives.order_by()
+        .values("field__ordering", "field__name", "status")
         .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
+        .order_by("field__ordering", "field__name", "status")
+    ]
 
 
-def commune_year_results(assessments):
-    """One row per (commune, year, set) with `met`, `not_met` and `size`; reached standard means met >= size."""
-    return (
-        assessments.order_by()
-        .values("commune", "year", "criterion__criteria_set")
-        .annotate(
-            met=Count("pk", filter=Q(status__in=COUNTED_AS_MET)),
-            not_met=Count("pk", filter=Q(status=AssessmentStatus.NOT_MET)),
-            size=criteria_in_set(),
+# --- criteria-matrix (would belong in criteria.querysets as CommuneYear.with_cells) ------------
+
+
+def with_cells(commune_years, numbers: list[int]):
+    """Annotate `tc<n>` (the status of criterion n) and `target_year` (the commune's registered year)."""
+    cells = {
+        f"tc{n}": Subquery(
+            Assessment.objects.filter(commune_year=OuterRef("pk"), criterion__number=n).values("status")[:1],
+            output_field=CharField(),
         )
+        for n in numbers
+    }
+    same_set = Target.objects.filter(commune=OuterRef("commune"), criteria_set=OuterRef("criteria_set"))
+    any_set = Target.objects.filter(commune=OuterRef("commune"), criteria_set__level=SetLevel.COMMUNE).order_by(
+        "-target_year"
+    )
+    return commune_years.annotate(
+        **cells,
+        target_year=Coalesce(Subquery(same_set.values("target_year")[:1]), Subquery(any_set.values("target_year")[:1])),
     )
 
 
-def last_closed_year(as_of: datetime.date) -> int:
-    """The latest assessment year whose results are known on `as_of` (a year is assessed at its end)."""
-    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+def matrix_totals(rows) -> dict:
+    """Communes, average criteria met and reached over annotated commune-years (with_figures)."""
+    return rows.aggregate(
+        communes=Count("pk"), average_met=Avg("met"), reached_count=Count("pk", filter=Q(reached=True))
+    )
 
 
-def reached_standard(commune_ref: str, as_of: datetime.date) -> Q:
-    """Condition: the commune at `commune_ref` had reached NTM standard on `as_of`.
+# --- support-ledger (a free grouping; sponsorship.querysets has the fixed ones) -------------------
 
-    Either a recognition decision dated on or before `as_of` and not revoked since, or a
-    year up to `as_of` in which it met every criterion of its (commune-level) set.
+# Group name -> (SQL alias -> expression, ordering aliases). Aliases are renamed to the JSON keys.
+LEDGER_GROUPS = {
+    "category": (
+        {
+            "g_category": F("category__name"),
+            "g_category_code": F("category__code"),
+            "g_unit": F("unit"),
+            "g_category_order": F("category__ordering"),
+        },
+        ["g_category_order", "g_category", "g_unit"],
+    ),
+    "sponsor": ({"g_sponsor": F("assignment__organisation__name")}, ["g_sponsor"]),
+    "commune": (
+        {"g_commune_code": F("assignment__commune__code"), "g_commune": F("assignment__commune__name")},
+        ["g_commune", "g_commune_code"],
+    ),
+    "district": ({"g_district": F("assignment__commune__parent__name")}, ["g_district"]),
+    "year": ({"g_year": ExtractYear("date")}, ["g_year"]),
+    "month": ({"g_month": TruncMonth("date", output_field=DateField())}, ["g_month"]),
+}
+
+
+def ledger_rows(records, groups: list[str]) -> list[dict]:
+    """Support totals (records, value, and quantity when grouped by category) per combination of groups."""
+    expressions, ordering = {}, []
+    for group in LEDGER_GROUPS:
+        if group in groups:
+            exprs, order = LEDGER_GROUPS[group]
+            expressions.update(exprs)
+            ordering += order
+    measures = {"records": Count("pk"), "value_vnd": Sum("value_vnd")}
+    if "category" in groups:
+        measures["quantity"] = Sum("quantity")
+    rows = records.order_by().annotate(**expressions).values(*expressions).annotate(**measures).order_by(*ordering)
+    hidden = {"g_category_order"}
+    return [{(k[2:] if k.startswith("g_") else k): v for k, v in row.items() if k not in hidden} for row in rows]
+
+
+def ledger_chart(records, by: str) -> list[tuple[str, int]]:
+    """(label, value) per year or per category, for the ledger's chart."""
+    if by == "year":
+        rows = records.order_by().values(label=ExtractYear("date")).annotate(value=Sum("value_vnd")).order_by("label")
+    else:
+        rows = (
+            records.order_by()
+            .values("category__ordering", label=F("category__name"))
+            .annotate(value=Sum("value_vnd"))
+            .order_by("category__ordering", "label")
+        )
+    return [(str(r["label"]), r["value"]) for r in rows]
+
+
+# --- sponsor-activity (would belong in sponsorship.querysets next to with_last_activity) ---------
+
+
+def activity_fields(assignments, day: datetime.date):
+    """The initiative fields registered (by `day`) under the decisions of these assignments."""
+    used = registered_by(day).filter(assignment__decision__in=assignments.values("decision")).values("field")
+    return InitiativeField.objects.filter(pk__in=used).order_by("ordering", "name")
+
+
+def with_activity(assignments, *, as_of: datetime.date, period_from: datetime.date, fields: list):
+    """Annotate each assignment with
+
+    - `last_visit`: its latest visit or working session up to `as_of`
+    - `visits_in_period`: how many from `period_from` to `as_of`
+    - `open_count`, `oldest_open`, `oldest_open_days`: proposals raised up to `as_of` and not resolved by
+      then, the date the oldest was raised and how long it has waited
+    - `initiative_count`: initiatives registered by `as_of`
+    - `has_field_<i>` for each of `fields`, and `fields_missing`: how many of them have no initiative
     """
-    revoked_since = Recognition.objects.filter(
-        commune=OuterRef("commune"),
-        criteria_set__level=SetLevel.COMMUNE,
-        action=RecognitionAction.REVOKE,
-        decision_date__gt=OuterRef("decision_date"),
-        decision_date__lte=as_of,
+    visits = Activity.objects.filter(assignment=OuterRef("pk"), kind__in=VISIT_KINDS, date__lte=as_of)
+    open_proposals = Proposal.objects.filter(activity__assignment=OuterRef("pk"), activity__date__lte=as_of).filter(
+        Q(resolved=False) | Q(resolved_on__gt=as_of)
     )
-    recognised = Recognition.objects.filter(
-        commune=OuterRef(commune_ref),
-        criteria_set__level=SetLevel.COMMUNE,
-        action=RecognitionAction.RECOGNISE,
-        decision_date__lte=as_of,
-    ).exclude(Exists(revoked_since))
-    complete_year = (
-        commune_year_results(
-            Assessment.objects.filter(
-                commune=OuterRef(commune_ref),
-                criterion__criteria_set__level=SetLevel.COMMUNE,
-                year__lte=last_closed_year(as_of),
-            )
-        )
-        .filter(met__gte=F("size"))
-        .values("commune")
-    )
-    return Q(Exists(recognised)) | Q(Exists(complete_year))
-
-
-def rate(numerator: str, denominator: str):
-    """numerator / denominator in percent, NULL when nothing was counted."""
-    return ExpressionWrapper(
-        Cast(F(numerator), FloatField()) * Value(100.0) / NullIf(F(denominator), Value(0)),
-        output_field=FloatField(),
-    )
-
-
-# --- sponsorship (belongs in sponsorship.querysets) -------------------------------------------
-
-
-def decision_family(decision: Decision, as_of: datetime.date | None = None) -> list[int]:
-    """The decision and the decisions that amend or replace it (issued by `as_of`), transitively."""
-    ids = {decision.pk}
-    frontier = {decision.pk}
-    while frontier:
-        qs = Decision.objects.filter(amends_id__in=frontier)
-        if as_of:
-            qs = qs.filter(issued_on__lte=as_of)
-        frontier = set(qs.values_list("pk", flat=True)) - ids
-        ids |= frontier
-    return sorted(ids)
-
-
-def in_force(prefix: str = "", *, on: datetime.date) -> Q:
-    """Condition: the assignment at `prefix` was in force on `on` (open dates mean 'no limit')."""
-    p = f"{prefix}__" if prefix else ""
-    return (
-        (Q(**{f"{p}start_date__isnull": True}) | Q(**{f"{p}start_date__lte": on}))
-        & (Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": on}))
-        & Q(**{f"{p}decision__issued_on__lte": on})
-    )
-
-
-def active_between(prefix: str = "", *, start: datetime.date, end: datetime.date) -> Q:
-    """Condition: the assignment at `prefix` was in force at some time between `start` and `end`."""
-    p = f"{prefix}__" if prefix else ""
-    return (
-        (Q(**{f"{p}start_date__isnull": True}) | Q(**{f"{p}start_date__lte": end}))
-        & (Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": start}))
-        & Q(**{f"{p}decision__issued_on__lte": end})
-    )
-
-
-def organisation_subtree(organisation: Organisation, prefix: str = "") -> Q:
-    """Condition: the organisation at `prefix` is `organisation` or sits under it (up to three levels)."""
-    p = f"{prefix}__" if prefix else ""
-    return (
-        Q(**{f"{p}pk": organisation.pk})
-        | Q(**{f"{p}parent": organisation.pk})
-        | Q(**{f"{p}parent__parent": organisation.pk})
-        | Q(**{f"{p}parent__parent__parent": organisation.pk})
-    )
-
-
-def sum_subquery(queryset, group: str, value: str, aggregate):
-    """Subquery: `aggregate(value)` of `queryset` grouped by `group` (already correlated by the caller)."""
-    return Coalesce(
-        Subquery(queryset.order_by().values(group).annotate(total=aggregate(value)).values("total")[:1]),
+    registered = registered_by(as_of)
+    has_field = {
+        f"has_field_{i}": Exists(registered.filter(assignment=OuterRef("pk"), field=field))
+        for i, field in enumerate(fields)
+    }
+    missing = sum(
+        (SqlCase(When(**{f"has_field_{i}": False}, then=Value(1)), default=Value(0)) for i in range(len(fields))),
         Value(0),
     )
+    return assignments.annotate(
+        last_visit=Subquery(visits.order_by("-date").values("date")[:1], output_field=DateField()),
+        visits_in_period=count_of(visits.filter(date__gte=period_from)),
+        open_count=count_of(open_proposals),
+        oldest_open=Subquery(
+            open_proposals.order_by("activity__date").values("activity__date")[:1], output_field=DateField()
+        ),
+        initiative_count=count_of(registered.filter(assignment=OuterRef("pk"))),
+        **has_field,
+    ).annotate(
+        oldest_open_days=ExpressionWrapper(
+            Value(as_of, output_field=DateField()) - F("oldest_open"), output_field=DurationField()
+        ),
+        fields_missing=ExpressionWrapper(missing, output_field=IntegerField()),
+    )
 
 
-def assignments_of(queryset) -> Subquery:
-    """The ids of a filtered Assignment queryset, for use inside other filters without re-joining."""
-    return queryset.order_by().values("pk")
-
-
-__all__ = [
-    "Assignment",
-    "BANDS",
-    "COUNTED_AS_MET",
-    "active_between",
-    "assignments_of",
-    "commune_year_results",
-    "criteria_in_set",
-    "decision_family",
-    "in_force",
-    "last_closed_year",
-    "organisation_subtree",
-    "rate",
-    "reached_standard",
-    "sum_subquery",
-]
+def activity_totals(annotated) -> dict:
+    # Aggregate aliases differ from the annotations they read: a same-named alias would replace it.
+    return annotated.aggregate(
+        assignments=Count("pk"),
+        idle=Count("pk", filter=Q(visits_in_period=0)),
+        open_proposals=Sum("open_count", default=0),
+        missing_fields=Count("pk", filter=Q(fields_missing__gt=0)),
+    )

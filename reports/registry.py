@@ -34,6 +34,7 @@ class ColumnKind(models.TextChoices):
     PERCENT = "percent", _("Tỷ lệ (%)")
     DATE = "date", _("Ngày")
     MONTH = "month", _("Tháng")
+    YEAR = "year", _("Năm")
     DAYS = "days", _("Số ngày")
     STATUS = "status", _("Kết quả tiêu chí")
 

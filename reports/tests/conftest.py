@@ -6,31 +6,38 @@ and E = "Xã Thử Nghiệm", a hand-added commune of Huyện Kỳ Anh merged in
 
 2017 assessments (19 criteria): A meets all 19; B 17 + criterion 7 not applicable (18),
 criterion 17 not met; C meets 1–10; E meets 1–7; D meets 1–4.
+
+A giao ban of 10/04/2019 set five tasks: SNN's first overdue by 22/05/2019 and its second
+still open, Tỉnh đoàn's done late, Kho bạc's one undated (naming communes A and B) and one
+cancelled.
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
-from criteria.choices import AssessmentStatus, RecognitionAction, SetLevel
-from criteria.models import Assessment, CriteriaSet, Criterion, Recognition, Target
+from criteria.choices import AssessmentStatus, RecognitionAction
+from criteria.models import Assessment, CommuneYear, CriteriaSet, Recognition, Target
 from divisions.choices import Edition, UnitKind, UnitLevel
 from divisions.models import AdministrativeUnit, UnitSuccession
+from meetings.choices import MeetingKind, TaskStatus
+from meetings.models import FollowUpTask, Meeting
 from sponsorship.choices import (
     ActivityKind,
     AssignmentRole,
     DocumentType,
     InitiativeStatus,
     OrganisationKind,
-    SupportKind,
 )
 from sponsorship.models import (
     Activity,
     Assignment,
     Decision,
     Initiative,
+    InitiativeField,
     Organisation,
     Proposal,
     SupportCategory,
@@ -39,27 +46,6 @@ from sponsorship.models import (
 
 D = datetime.date
 MET, NOT_MET, NA = AssessmentStatus.MET, AssessmentStatus.NOT_MET, AssessmentStatus.NOT_APPLICABLE
-CRITERIA_NAMES = [
-    "Quy hoạch",
-    "Giao thông",
-    "Thủy lợi",
-    "Điện",
-    "Trường học",
-    "Cơ sở vật chất văn hóa",
-    "Cơ sở hạ tầng thương mại nông thôn",
-    "Thông tin và Truyền thông",
-    "Nhà ở dân cư",
-    "Thu nhập",
-    "Hộ nghèo",
-    "Lao động có việc làm",
-    "Tổ chức sản xuất",
-    "Giáo dục và Đào tạo",
-    "Y tế",
-    "Văn hóa",
-    "Môi trường và an toàn thực phẩm",
-    "Hệ thống chính trị và tiếp cận pháp luật",
-    "Quốc phòng và An ninh",
-]
 
 
 @dataclass
@@ -81,16 +67,11 @@ def legacy(name, district):
     return AdministrativeUnit.objects.get(name=name, parent__name=district, edition=Edition.LEGACY)
 
 
-def category(code, name, unit, ordering, kind=SupportKind.GOODS, group=""):
-    obj, _ = SupportCategory.objects.get_or_create(
-        code=code, defaults={"name": name, "default_unit": unit, "ordering": ordering, "kind": kind, "group": group}
-    )
-    return obj
-
-
 def assess(commune, criteria, year, statuses):
+    sheet = CommuneYear.objects.create(commune=commune, year=year, criteria_set=criteria[1].criteria_set)
     Assessment.objects.bulk_create(
-        Assessment(commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1]) for n in range(1, 20)
+        Assessment(commune_year=sheet, commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1])
+        for n in range(1, 20)
     )
 
 
@@ -100,13 +81,8 @@ def met_first(n):
 
 @pytest.fixture
 def world(db):
-    cset = CriteriaSet.objects.create(
-        code="thu-nghiem-xa", name="Bộ tiêu chí thử nghiệm", level=SetLevel.COMMUNE, valid_from_year=2016
-    )
-    criteria = {
-        n: Criterion.objects.create(criteria_set=cset, number=n, name=name)
-        for n, name in enumerate(CRITERIA_NAMES, start=1)
-    }
+    cset = CriteriaSet.objects.get(code="qd-1980-xa")  # reference data, loaded for the whole test run
+    criteria = {c.number: c for c in cset.criteria.all()}
     ky_anh = AdministrativeUnit.objects.get(name="Huyện Kỳ Anh", edition=Edition.LEGACY)
     a = legacy("Xã Kỳ Tiến", "Huyện Kỳ Anh")
     b = legacy("Xã Kỳ Giang", "Huyện Kỳ Anh")
@@ -248,10 +224,13 @@ def world(db):
         ]
     )
     categories = {
-        "cash": category("tien-mat", "Tiền mặt", "đồng", 10, SupportKind.MONEY),
-        "cement": category("xi-mang", "Xi măng", "tấn", 20),
-        "charity_house": category("nha-tinh-nghia", "Nhà tình nghĩa", "căn", 30, SupportKind.WORKS, "Nhà ở"),
-        "unity_house": category("nha-dai-doan-ket", "Nhà đại đoàn kết", "căn", 31, SupportKind.WORKS, "Nhà ở"),
+        key: SupportCategory.objects.get(code=code)
+        for key, code in [
+            ("cash", "tien-mat"),
+            ("cement", "xi-mang"),
+            ("charity_house", "nha-tinh-nghia"),
+            ("unity_house", "nha-dai-doan-ket"),
+        ]
     }
 
     def support(n, when, cat, quantity, unit, value):
@@ -274,16 +253,18 @@ def world(db):
     def initiative(n, field, status, registered):
         Initiative.objects.create(
             assignment=assignments[n],
-            field=field,
-            title=f"Mô hình {field.lower()}",
+            field=InitiativeField.objects.get(code=field),
+            title=f"Mô hình {n} {field}",
             status=status,
             registered_on=registered,
         )
 
-    initiative(1, "Giao thông", InitiativeStatus.DONE, D(2016, 5, 1))
-    initiative(1, "Môi trường", InitiativeStatus.IN_PROGRESS, D(2016, 5, 1))
-    initiative(3, "Giao thông", InitiativeStatus.REGISTERED, D(2016, 6, 1))
-    initiative(7, "Văn hóa", InitiativeStatus.REGISTERED, D(2019, 8, 1))
+    # Fields: nong-thon-moi "Xây dựng nông thôn mới, kết cấu hạ tầng", moi-truong "Môi trường, cảnh quan
+    # nông thôn", van-hoa-xa-hoi "Văn hóa, giáo dục, y tế, an sinh xã hội".
+    initiative(1, "nong-thon-moi", InitiativeStatus.DONE, D(2016, 5, 1))
+    initiative(1, "moi-truong", InitiativeStatus.IN_PROGRESS, D(2016, 5, 1))
+    initiative(3, "nong-thon-moi", InitiativeStatus.REGISTERED, D(2016, 6, 1))
+    initiative(7, "van-hoa-xa-hoi", InitiativeStatus.REGISTERED, D(2019, 8, 1))
 
     def activity(n, kind, when):
         return Activity.objects.create(assignment=assignments[n], kind=kind, date=when)
@@ -296,6 +277,31 @@ def world(db):
     Proposal.objects.create(activity=a4, text="Xin hỗ trợ xi măng làm đường")
     Proposal.objects.create(activity=a4, text="Xin máy tính", resolved=True, resolved_on=D(2018, 10, 1))
     Proposal.objects.create(activity=a5, text="Xin sửa nhà văn hóa", resolved=True, resolved_on=D(2019, 6, 1))
+
+    meeting = Meeting.objects.create(
+        title="Hội nghị giao ban quý I năm 2019",
+        kind=MeetingKind.BRIEFING,
+        start=datetime.datetime(2019, 4, 10, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")),
+        organiser=bloc,
+    )
+
+    def task(order, owner, due, status=TaskStatus.NOT_STARTED, done_on=None, communes=()):
+        made = FollowUpTask.objects.create(
+            meeting=meeting,
+            order=order,
+            text=f"Nhiệm vụ số {order}",
+            owner=orgs[owner],
+            due_date=due,
+            status=status,
+            done_on=done_on,
+        )
+        made.communes.set(communes)
+
+    task(1, "snn", D(2019, 5, 1), communes=[a])
+    task(2, "snn", D(2019, 6, 30), TaskStatus.IN_PROGRESS, communes=[d])
+    task(3, "td", D(2019, 4, 30), TaskStatus.DONE, done_on=D(2019, 5, 5))
+    task(4, "kb", None, communes=[a, b])
+    task(5, "kb", D(2019, 5, 10), TaskStatus.CANCELLED)
 
     return World(cset, criteria, a, b, c, d, e, orgs, decisions, assignments, categories)
 

@@ -52,27 +52,29 @@ def test_decision_review_sums_support_per_category_up_to_the_review_date(world):
     assert rows["tien-mat"]["value_vnd"] == 20_000_000  # from SNN's assignment to C, ended since: still a result
     assert result.totals["support_value_vnd"] == 180_000_000
     assert result.totals["support_records"] == 4
-    groups = result.tables[0]
-    assert groups.key == "support_groups"
-    assert groups.rows == [{"group": "Nhà ở", "quantity": Decimal("3"), "value_vnd": 150_000_000}]
+    groups = {row["group"]: row for row in result.tables[0].rows}
+    assert result.tables[0].key == "support_groups"
+    assert (groups["Nhà ở"]["quantity"], groups["Nhà ở"]["value_vnd"]) == (Decimal("3"), 150_000_000)
+    assert set(groups) == {"Tiền mặt", "Xi măng", "Nhà ở"}
 
 
 def test_decision_review_lists_initiatives_by_field_and_status(world):
     result = run("decision-review", decision="140-QĐ/TU", as_of="2019-05-22")
     initiatives = result.tables[-1]
     assert {(r["field"], r["status"], r["initiatives"]) for r in initiatives.rows} == {
-        ("Giao thông", "dang_ky", 1),
-        ("Giao thông", "hoan_thanh", 1),
-        ("Môi trường", "dang_thuc_hien", 1),
+        ("Xây dựng nông thôn mới, kết cấu hạ tầng", "dang_ky", 1),
+        ("Xây dựng nông thôn mới, kết cấu hạ tầng", "hoan_thanh", 1),
+        ("Môi trường, cảnh quan nông thôn", "dang_thuc_hien", 1),
     }
-    assert result.totals["initiatives"] == 3
+    assert result.totals["initiatives"] == 3  # Kho bạc's came in 08/2019
 
 
 def test_decision_review_before_the_amendment_leaves_its_communes_out(world):
     totals = run("decision-review", decision="140-QĐ/TU", as_of="2017-06-30").totals
     assert totals["organisations"] == {"phu_trach": 2, "ket_nghia": 1}  # SNN (A and C) and Tỉnh đoàn
     assert totals["communes"] == 3
-    assert totals["communes_reached"] == 0  # A's 2016 results: 15 criteria
+    # A met every criterion in 2017, its latest assessed year up to then (the recognition came in 2018).
+    assert totals["communes_reached"] == 1
     assert totals["support_value_vnd"] == 130_000_000
 
 
@@ -99,7 +101,7 @@ def test_scorecard_one_row_per_organisation(world):
         "communes": 4,
         "communes_reached": 1,
         "support_value_vnd": 185_000_000,
-        "initiatives": 3,
+        "initiatives": 4,
     }
     rows = by(result.rows, "short_name")
     assert [r["short_name"] for r in result.rows[:2]] == ["Sở NN&PTNT", ""]
@@ -117,6 +119,7 @@ def test_scorecard_one_row_per_organisation(world):
         100_000_000,
     )
     assert rows["KBNN"]["support_value_vnd"] == 0  # its cement came after the date
+    assert rows["Sở NN&PTNT"]["last_activity"] == D(2019, 3, 1)
     assert rows["Tỉnh đoàn"]["kind"] == "to_chuc_dang"
 
 
@@ -160,8 +163,9 @@ def test_criteria_summary_of_a_legacy_district(world):
     # A 19, B 18 (criterion 7 not applicable counts as met), C 10, E 7 (hand-added commune of the district).
     assert result.totals == {
         "communes": 4,
-        "average_met": Decimal("13.5"),
+        "average_met": 13.5,
         "reached": 1,
+        "all_met": 1,
         "bands": {"19": 1, "15-18": 1, "10-14": 1, "5-9": 1, "0-4": 0},
     }
 
@@ -169,28 +173,29 @@ def test_criteria_summary_of_a_legacy_district(world):
 def test_criteria_summary_rates_put_the_weakest_criterion_first(world):
     result = run("criteria-summary", province="Tỉnh Hà Tĩnh", year="2017")
     assert result.totals["communes"] == 5
-    assert result.totals["average_met"] == Decimal("11.6")  # 58 / 5
+    assert result.totals["average_met"] == 11.6  # 58 / 5
     first = result.rows[0]
-    assert (first["number"], first["name"], first["met"], first["rate"]) == (
+    assert (first["number"], first["name"], first["assessed"], first["met"], first["rate"]) == (
         17,
-        "Môi trường và an toàn thực phẩm",
+        world.criteria[17].name,
+        5,
         1,
-        Decimal("20.0"),
+        20.0,
     )
     rates = {r["number"]: r["rate"] for r in result.rows}
-    assert rates[7] == Decimal("75.0")  # 3 of the 4 communes where it applies
-    assert rates[8] == Decimal("60.0")
-    assert rates[1] == Decimal("100.0")
+    assert rates[7] == 80.0  # B's "not applicable" counts as met
+    assert rates[8] == 60.0
+    assert rates[1] == 100.0
     assert [r["number"] for r in result.rows[-4:]] == [1, 2, 3, 4]
 
 
 def test_criteria_summary_reads_2019_figures_on_the_2025_map(world):
     # Xã Kỳ Anh (2025) = Kỳ Tiến (A) + Kỳ Giang (B) + …: 19 and 18 criteria.
     totals = run("criteria-summary", commune="Xã Kỳ Anh", year="2017").totals
-    assert (totals["communes"], totals["average_met"]) == (2, Decimal("18.5"))
+    assert (totals["communes"], totals["average_met"]) == (2, 18.5)
     # Xã Kỳ Xuân (2025) <- Kỳ Phong (C) <- the hand-added commune E: two steps of lineage.
     totals = run("criteria-summary", commune="18766@2025", year="2017").totals
-    assert (totals["communes"], totals["average_met"]) == (2, Decimal("8.5"))
+    assert (totals["communes"], totals["average_met"]) == (2, 8.5)
     assert run("criteria-summary", province="42@2025", year="2017").totals["communes"] == 5
 
 
@@ -229,7 +234,7 @@ def test_criteria_matrix_one_row_per_commune_with_every_criterion(world):
     a = result.rows[2]
     assert (a["met"], a["target_year"], a["reached"]) == (19, 2017, True)
     assert [c.key for c in result.columns][3:6] == ["tc1", "tc2", "tc3"]
-    assert result.totals == {"communes": 4, "average_met": Decimal("13.5"), "reached": 1}
+    assert result.totals == {"communes": 4, "average_met": 13.5, "reached": 1}
 
 
 def test_criteria_matrix_filters_by_reached_and_target_year(world):
@@ -301,6 +306,7 @@ def test_support_ledger_rejects_an_unknown_grouping(world):
 def test_sponsor_activity_puts_idle_assignments_first(world):
     result = run("sponsor-activity", as_of="2019-05-22")
     assert result.params["period_from"] == "2018-05-22"
+    assert len(result.rows) == 6  # SNN's assignment to C ended in 2017, the 2012 one in 2015
     order = [(r["organisation"], r["commune"]) for r in result.rows]
     assert order[-3:] == [
         ("Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh", "Xã Kỳ Phong"),
@@ -323,20 +329,50 @@ def test_sponsor_activity_counts_open_proposals_and_their_age(world):
 
 def test_sponsor_activity_names_the_fields_without_an_initiative(world):
     rows = {(r["organisation"], r["commune"]): r for r in run("sponsor-activity", as_of="2019-05-22").rows}
-    # The fields are those registered under the same decisions by the date (Văn hóa came in 08/2019).
+    # The fields are those registered under the same decisions by the date (văn hóa came in 08/2019).
+    building, environment = "Xây dựng nông thôn mới, kết cấu hạ tầng", "Môi trường, cảnh quan nông thôn"
     assert rows[("Sở Nông nghiệp và Phát triển nông thôn", "Xã Kỳ Tiến")]["missing_fields"] == []
-    assert rows[("Đảng bộ Cơ quan Tỉnh đoàn", "Xã Kỳ Giang")]["missing_fields"] == ["Môi trường"]
-    assert rows[("Kho bạc Nhà nước Hà Tĩnh", "Xã Hương Liên")]["missing_fields"] == ["Giao thông", "Môi trường"]
-    chosen = run("sponsor-activity", as_of="2019-05-22", initiative_fields="Giao thông; Văn hóa").rows
-    assert {r["organisation"] for r in chosen if r["missing_fields"] == ["Văn hóa"]} == {
+    assert rows[("Đảng bộ Cơ quan Tỉnh đoàn", "Xã Kỳ Giang")]["missing_fields"] == [environment]
+    assert rows[("Kho bạc Nhà nước Hà Tĩnh", "Xã Hương Liên")]["missing_fields"] == [building, environment]
+    chosen = run("sponsor-activity", as_of="2019-05-22", initiative_fields=["nong-thon-moi", "van-hoa-xa-hoi"]).rows
+    culture = "Văn hóa, giáo dục, y tế, an sinh xã hội"
+    assert {r["organisation"] for r in chosen if r["missing_fields"] == [culture]} == {
         "Sở Nông nghiệp và Phát triển nông thôn",
         "Đảng bộ Cơ quan Tỉnh đoàn",
     }
-    chosen = run("sponsor-activity", as_of="2019-05-22", initiative_fields="Giao thông").rows
+    chosen = run("sponsor-activity", as_of="2019-05-22", initiative_fields="nong-thon-moi").rows
     assert {r["organisation"] for r in chosen if not r["missing_fields"]} == {
         "Sở Nông nghiệp và Phát triển nông thôn",
         "Đảng bộ Cơ quan Tỉnh đoàn",
     }
+
+
+# --- tasks ------------------------------------------------------------------------------------------
+
+
+def test_tasks_per_owner_with_overdue_first(world):
+    result = run("tasks", as_of="2019-05-22")
+    assert result.totals == {"total": 5, "open": 3, "overdue": 1, "done": 1, "cancelled": 1}
+    assert [r["short_name"] for r in result.rows] == ["Sở NN&PTNT", "KBNN", "Tỉnh đoàn"]
+    snn, kb, td = result.rows
+    assert (snn["open"], snn["overdue"], snn["next_due"], snn["oldest_overdue"]) == (2, 1, D(2019, 5, 1), D(2019, 5, 1))
+    assert (kb["total"], kb["open"], kb["cancelled"], kb["next_due"]) == (2, 1, 1, None)
+    assert (td["done"], td["done_late"]) == (1, 1)
+    open_tasks = result.tables[0].rows
+    assert [(t["text"], t["overdue"]) for t in open_tasks][0] == ("Nhiệm vụ số 1", True)
+    assert len(open_tasks) == 3
+
+
+def test_tasks_of_an_area_count_a_task_naming_two_of_its_communes_once(world):
+    assert run("tasks", as_of="2019-05-22", district="Huyện Kỳ Anh").totals["total"] == 2
+    assert run("tasks", as_of="2019-05-22", owner="KBNN").totals == {
+        "total": 2,
+        "open": 1,
+        "overdue": 0,
+        "done": 0,
+        "cancelled": 1,
+    }
+    assert run("tasks", as_of="2019-07-01").totals["overdue"] == 2  # SNN's second is late too by then
 
 
 # --- the registry --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ REPORT_PARAMS = {
     "criteria-summary": {"district": "Huyện Kỳ Anh", "year": "2017"},
     "criteria-matrix": {"district": "Huyện Kỳ Anh", "year": "2017"},
     "support-ledger": {"group_by": ["category", "year"], "district": "Huyện Kỳ Anh"},
+    "tasks": {"as_of": "2019-05-22", "province": "Tỉnh Hà Tĩnh"},
     "sponsor-activity": {"as_of": "2019-05-22"},
 }
 
@@ -228,5 +229,17 @@ def test_admin_index_is_a_dashboard_with_headline_figures_and_report_links(
     assert 'id="ntm-dashboard"' in page
     for report in registry.all_reports():
         assert reverse("reports:report", args=[report.slug]) in page
-    assert 'id="figure-reached"' in page and 'id="figure-support"' in page
+    assert 'id="figure-reached"' in page and 'id="figure-support"' in page and 'id="figure-overdue"' in page
     assert "Thoát" in page  # still the admin, in Vietnamese
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_downloads(admin_client, world):
+    world.orgs["dn"].name = '=HYPERLINK("http://x")'
+    world.orgs["dn"].save()
+    response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "csv"]), {"as_of": "2019-05-22"})
+    assert "'=HYPERLINK" in response.content.decode()
+    response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "xlsx"]), {"as_of": "2019-05-22"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://x")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
