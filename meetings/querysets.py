@@ -65,7 +65,7 @@ class MeetingQuerySet(models.QuerySet):
 
         return self.select_related("organiser").prefetch_related(
             "decisions",
-            Prefetch("bridge_units", queryset=_units()),
+            Prefetch("bridge_units", queryset=units_with_parents()),
             Prefetch("participations", queryset=Participation.objects.select_related("person", "organisation")),
             Prefetch(
                 "speeches",
@@ -77,14 +77,15 @@ class MeetingQuerySet(models.QuerySet):
             Prefetch(
                 "tasks",
                 queryset=FollowUpTask.objects.select_related("owner", "conclusion")
-                .prefetch_related(Prefetch("communes", queryset=_units()), "criteria")
+                .prefetch_related(Prefetch("communes", queryset=units_with_parents()), "criteria")
                 .with_overdue(),
             ),
             "attachments",
         )
 
 
-def _units():
+def units_with_parents():
+    """Administrative units with their parent fetched: what str(unit) ("Xã X, Huyện Y") needs."""
     from divisions.models import AdministrativeUnit
 
     return AdministrativeUnit.objects.select_related("parent")

@@ -33,6 +33,7 @@ import zoneinfo
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
@@ -40,6 +41,7 @@ from criteria.models import CriteriaSet, Criterion
 from divisions.choices import UnitLevel
 from meetings.choices import OPEN_STATUSES, MeetingKind, ParticipationRole, SpeechKind, TaskStatus
 from meetings.models import Conclusion, FollowUpTask, Meeting, Participation, Person, Speech
+from meetings.querysets import units_with_parents
 from ntm_site.spreadsheets.errors import CellError, RowError
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import NtmResource
@@ -456,12 +458,8 @@ class MeetingResource(MinutesResource):
 
     def export(self, queryset=None, **kwargs):
         if queryset is not None:
-            from django.db.models import Prefetch
-
-            from meetings.querysets import _units
-
             queryset = queryset.select_related("organiser").prefetch_related(
-                "decisions", Prefetch("bridge_units", queryset=_units())
+                "decisions", Prefetch("bridge_units", queryset=units_with_parents())
             )
         return super().export(queryset, **kwargs)
 
@@ -859,13 +857,9 @@ class FollowUpTaskResource(MinutesResource):
 
     def export(self, queryset=None, **kwargs):
         if queryset is not None:
-            from django.db.models import Prefetch
-
-            from meetings.querysets import _units
-
             queryset = (
                 queryset.select_related("meeting", "owner", "conclusion")
-                .prefetch_related(Prefetch("communes", queryset=_units()), "criteria")
+                .prefetch_related(Prefetch("communes", queryset=units_with_parents()), "criteria")
                 .with_overdue()
             )
         return super().export(queryset, **kwargs)

@@ -14,6 +14,7 @@ from meetings.admin.forms import (
 )
 from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.models import Conclusion, FollowUpTask, MeetingAttachment, Participation, Speech
+from meetings.querysets import units_with_parents
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
 
@@ -78,7 +79,7 @@ class TaskInline(CachedAutocompleteMixin, admin.StackedInline):
             .get_queryset(request)
             .select_related("owner")
             .prefetch_related(
-                models.Prefetch("communes", queryset=_units()),
+                models.Prefetch("communes", queryset=units_with_parents()),
                 "criteria__criteria_set",
             )
         )
@@ -90,9 +91,3 @@ class AttachmentInline(admin.TabularInline):
     fields = ["title", "file"]
     extra = 0
     verbose_name_plural = _("V. Tài liệu kèm theo")
-
-
-def _units():
-    from divisions.models import AdministrativeUnit
-
-    return AdministrativeUnit.objects.select_related("parent")

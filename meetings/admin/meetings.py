@@ -19,6 +19,7 @@ from meetings.admin.inlines import (
 from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.choices import CHAIR_ROLES, ParticipationRole
 from meetings.models import Meeting
+from meetings.querysets import units_with_parents
 from meetings.resources import MINUTES_SHEETS, MeetingResource, minutes_template
 from meetings.services import meeting_sync_task_dates, minutes_workbook_import
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
@@ -76,7 +77,8 @@ class MeetingAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, FoldedSea
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             # The change page labels the organiser, decisions and bridge units: fetch them once.
-            prefetch_related_objects([obj], "organiser", "decisions", Prefetch("bridge_units", queryset=_units()))
+            units = Prefetch("bridge_units", queryset=units_with_parents())
+            prefetch_related_objects([obj], "organiser", "decisions", units)
         return obj
 
     @admin.display(description=_("ngày họp"), ordering="start")
@@ -217,9 +219,3 @@ class MeetingAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, FoldedSea
             ),
         )
         return HttpResponseRedirect(reverse("admin:meetings_meeting_changelist"))
-
-
-def _units():
-    from divisions.models import AdministrativeUnit
-
-    return AdministrativeUnit.objects.select_related("parent")
