@@ -600,7 +600,7 @@ def _criteria_summary(result, *, issuer, style, date):
     )
     communes, average, reached = totals.get("communes"), totals.get("average_met"), totals.get("reached")
     bands = totals.get("bands") or {}
-    used = {"communes", "average_met", "reached", "bands"}
+    used = {"communes", "average_met", "reached", "all_met", "bands"}
     where = _("toàn {area}").format(area=area) if area_name else _("toàn địa bàn")
     doc.paragraph(
         _(
@@ -626,29 +626,36 @@ def _criteria_summary(result, *, issuer, style, date):
     if average is not None:
         sentence.append(_("bình quân đạt {average} tiêu chí/xã").format(average=vn_decimal(average, 1)))
     if reached is not None:
-        sentence.append(_("có {reached} xã đạt chuẩn nông thôn mới").format(reached=vn_int(reached)))
+        sentence.append(
+            _("có {reached} xã đạt chuẩn nông thôn mới").format(reached=vn_int(reached))
+            if reached
+            else _("chưa có xã nào đạt chuẩn nông thôn mới")
+        )
+    all_met = totals.get("all_met")
+    if all_met is not None and communes is not None:
+        sentence.append(
+            _("{count} xã đạt đủ các tiêu chí của bộ tiêu chí").format(count=vn_int(all_met))
+            if all_met
+            else _("chưa có xã nào đạt đủ các tiêu chí của bộ tiêu chí")
+        )
     if sentence:
         doc.paragraph("; ".join(sentence) + ".")
     if bands:
-        doc.paragraph(
-            _("Theo số tiêu chí đạt: {bands}.").format(
-                bands="; ".join(
-                    _("{count} xã đạt {band} tiêu chí").format(count=vn_int(count), band=_band_words(band))
-                    for band, count in bands.items()
-                )
-            )
-        )
+        doc.paragraph(_bands_sentence(bands))
     # The report lists the weakest criterion first; the five weakest not met everywhere are named.
     weakest = [row for row in rows if row.get("rate") is not None and _rate(row["rate"]) < 100][:5]
     if weakest:
         doc.paragraph(
             _("Các tiêu chí có tỷ lệ xã đạt thấp nhất: {list}.").format(
                 list="; ".join(
-                    _("Tiêu chí {number} ({name}): {met} xã đạt, {rate}").format(
+                    _("Tiêu chí {number} ({name}): {met}").format(
                         number=row.get("number"),
                         name=lower_first(row.get("name", "")),
-                        met=vn_int(row.get("met") or 0),
-                        rate=vn_percent(_rate(row.get("rate"))),
+                        met=_("{met} xã đạt, {rate}").format(
+                            met=vn_int(row["met"]), rate=vn_percent(_rate(row.get("rate")))
+                        )
+                        if row.get("met")
+                        else _("chưa có xã nào đạt"),
                     )
                     for row in weakest
                 )
@@ -672,6 +679,7 @@ def _criteria_table(doc, rows):
     counts = [
         (key, title)
         for key, title in (
+            ("assessed", _("Số xã được đánh giá")),
             ("met", _("Số xã đạt")),
             ("not_met", _("Số xã chưa đạt")),
             ("not_applicable", _("Không áp dụng")),
@@ -696,6 +704,20 @@ def _criteria_table(doc, rows):
         ],
         caption=_("Biểu tổng hợp tỷ lệ xã đạt từng tiêu chí"),
     )
+
+
+def _bands_sentence(bands: dict) -> str:
+    """ "Theo số tiêu chí đạt: 10 xã đạt từ 10 đến 14 tiêu chí; 9 xã đạt từ 5 đến 9 tiêu chí; không có xã nào
+    đạt 19 tiêu chí, từ 15 đến 18 tiêu chí hoặc dưới 5 tiêu chí." """
+    present = [
+        _("{count} xã đạt {band} tiêu chí").format(count=vn_int(count), band=_band_words(band))
+        for band, count in bands.items()
+        if count
+    ]
+    absent = [_("{band} tiêu chí").format(band=_band_words(band)) for band, count in bands.items() if not count]
+    if absent:
+        present.append(_("không có xã nào đạt {bands}").format(bands=join_vi(absent, last=_("hoặc"))))
+    return _("Theo số tiêu chí đạt: {bands}.").format(bands="; ".join(present))
 
 
 def _band_words(band: str) -> str:

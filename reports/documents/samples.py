@@ -108,10 +108,11 @@ CRITERIA_SUMMARY = {
         "communes": 20,
         "average_met": 9.8,
         "reached": 1,
+        "all_met": 1,
         "bands": {"19": 1, "15-18": 2, "10-14": 6, "5-9": 9, "0-4": 2},
     },
     "rows": [
-        {"number": n, "name": name, "met": met, "not_met": 20 - met, "not_applicable": 0, "rate": met * 5}
+        {"number": n, "name": name, "assessed": 20, "met": met, "rate": met * 5}
         for n, name, met in sorted(
             [
                 (1, "Quy hoạch", 20), (2, "Giao thông", 4), (3, "Thủy lợi", 15), (4, "Điện", 17),

@@ -79,3 +79,12 @@ def test_the_fifteenth_of_august_notice_has_chairs_conclusions_and_tasks(demo, d
     lines = [[cell.text for cell in row.cells] for row in table.rows[1:]]
     assert [line[1:3] for line in lines] == [[task.text, task.owner.name] for task in tasks]
     assert [line[3] for line in lines] == [task.due_date.strftime("%d/%m/%Y") for task in tasks]
+
+
+def test_ky_anh_criteria_report_prints_the_average_of_the_q1_2017_review(demo, db):
+    result = registry.get("criteria-summary").run({"district": "Huyện Kỳ Anh", "year": "2017"})
+    read = ReadDocument.from_bytes(report_document(result).content)
+    assert read.header_left[0] == "ỦY BAN NHÂN DÂN HUYỆN KỲ ANH"
+    assert read.header_right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    # FACTS.md: Huyện ủy Kỳ Anh, Q1 2017: 9.8 criteria per commune on average.
+    assert "bình quân đạt 9,8 tiêu chí/xã" in read.text
