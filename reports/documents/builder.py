@@ -297,7 +297,7 @@ class OfficialDocument:
             self._centered("-----", size=layout.title_size, space_before=0)
         else:
             paragraph = self.document.add_paragraph()
-            _format_rule(paragraph, width=Cm(4), container_width=TEXT_WIDTH)
+            _format_rule(paragraph, width=Cm(4), container_width=TEXT_WIDTH, space_before=8)
         # A blank line before the body.
         spacer = self.document.add_paragraph()
         spacer.paragraph_format.space_before = Pt(0)
@@ -592,7 +592,7 @@ _AFTER_PBDR = (
 )
 
 
-def _format_rule(paragraph, *, width: Emu, container_width: Emu):
+def _format_rule(paragraph, *, width: Emu, container_width: Emu, space_before: int = 4):
     """A centred horizontal line `width` long: the top border of an empty paragraph indented on both sides.
 
     A paragraph border follows the paragraph's indents in Word and LibreOffice alike, so this
@@ -602,7 +602,7 @@ def _format_rule(paragraph, *, width: Emu, container_width: Emu):
     fmt.left_indent = side
     fmt.right_indent = side
     fmt.first_line_indent = Pt(0)
-    fmt.space_before = Pt(4)
+    fmt.space_before = Pt(space_before)
     fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0
     p_pr = paragraph._p.get_or_add_pPr()

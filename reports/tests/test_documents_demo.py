@@ -88,3 +88,16 @@ def test_ky_anh_criteria_report_prints_the_average_of_the_q1_2017_review(demo, d
     assert read.header_right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     # FACTS.md: Huyện ủy Kỳ Anh, Q1 2017: 9.8 criteria per commune on average.
     assert "bình quân đạt 9,8 tiêu chí/xã" in read.text
+
+
+def test_bloc_scorecard_prints_the_published_sponsorship_figures(demo, db):
+    params = {
+        "parent": "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh",
+        "since_year": "2012",
+        "as_of": "2022-03-31",
+    }
+    read = ReadDocument.from_bytes(report_document(registry.get("sponsor-scorecard").run(params)).content)
+    assert read.header_left[:2] == ["ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH"]
+    # FACTS.md (source 004): 75 units sponsored 169 communes, 157 of which reached standard.
+    assert "75 cơ quan, đơn vị đã đỡ đầu, giúp đỡ 169 xã, trong đó 157 xã đã đạt chuẩn nông thôn mới" in read.text
+    assert "Đảng bộ Sở Nông nghiệp và Phát triển nông thôn tỉnh Hà Tĩnh đỡ đầu 12 xã (10 xã đạt chuẩn)" in read.text
