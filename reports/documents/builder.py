@@ -138,11 +138,6 @@ class Issuer:
     place: str = ""
     signature: "Signature | None" = None
 
-    def with_style(self, style: str | None) -> "Issuer":
-        if not style or style == self.style:
-            return self
-        return Issuer(self.name, self.parent, style, self.code, self.place, None)
-
 
 @dataclass(frozen=True)
 class Signature:

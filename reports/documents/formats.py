@@ -118,11 +118,6 @@ def join_vi(items, *, last: str | None = None) -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def upper_vi(text: str) -> str:
-    """Upper case that keeps Vietnamese letters whole (Python's str.upper already does; kept for intent)."""
-    return (text or "").upper()
-
-
 def lower_first(text: str) -> str:
     """ "Nhà tình nghĩa" -> "nhà tình nghĩa", leaving an acronym ("UBND …") alone."""
     if not text:

@@ -178,10 +178,3 @@ def support_sentence(
     if value:
         return _("{subject} đã hỗ trợ {body}; {value}.").format(subject=subject, body=body, value=value)
     return _("{subject} đã hỗ trợ {body}.").format(subject=subject, body=body)
-
-
-def count_of(number: int, noun: str) -> str:
-    """ "56 xã" (Vietnamese nouns do not change with the number)."""
-    from reports.documents.formats import vn_int
-
-    return f"{vn_int(number)} {noun}"

@@ -18,7 +18,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -169,7 +169,7 @@ def _decision_review(result, *, decision, issuer, style, date):
     tables = result.get("tables", {})
     symbol = params.get("decision") or getattr(decision, "symbol", "")
     decision = decision if decision is not None else _decision(symbol)
-    as_of = as_date(params.get("as_of")) or date or datetime.date.today()
+    as_of = as_date(params.get("as_of")) or date or timezone.localdate()
     if issuer is None:
         if decision is not None:
             issuer = issuer_from_text(decision.issuer, province=decision.province, style=style)
@@ -421,7 +421,7 @@ def sponsor_scorecard_document(
 
 def _sponsor_scorecard(result, *, issuer, style, date):
     params, totals, rows = result.get("params", {}), result.get("totals", {}), result.get("rows", [])
-    as_of = as_date(params.get("as_of")) or date or datetime.date.today()
+    as_of = as_date(params.get("as_of")) or date or timezone.localdate()
     parent = _organisation(params.get("parent"))
     decision = _decision(params.get("decision"))
     province = _area(params)[0]
