@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint bench messages clean-db help
+.PHONY: run setup test lint bench messages clean-db help docs-preview
 
 help:
 	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data"
@@ -14,6 +14,7 @@ help:
 	@echo "make test   - install test tools and run the whole suite"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
+	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +54,22 @@ messages: $(VENV)/.dev
 
 clean-db:
 	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm
+
+# The demo's draft documents (.docx) rendered to PNG so a person can look at them; not part of `make test`.
+# Needs LibreOffice Writer and poppler, which it does not install:
+#   apt-get install -y libreoffice-writer-nogui poppler-utils fonts-liberation
+# (Liberation Serif stands in for Times New Roman with the same metrics.) Reads the demo data of
+# `make setup`; DOCS_ARGS=--samples renders the built-in sample figures instead.
+DOCS_PREVIEW ?= var/docs-preview
+DOCS_ARGS ?=
+docs-preview:
+	@command -v soffice >/dev/null 2>&1 || { echo "docs-preview cần LibreOffice: apt-get install -y libreoffice-writer-nogui"; exit 1; }
+	@command -v pdftoppm >/dev/null 2>&1 || { echo "docs-preview cần poppler: apt-get install -y poppler-utils"; exit 1; }
+	@test -x $(PY) || { echo "Chưa có $(VENV): chạy make setup trước (cài đặt và nạp dữ liệu mẫu)."; exit 1; }
+	rm -rf $(DOCS_PREVIEW) && mkdir -p $(DOCS_PREVIEW)
+	$(PY) manage.py render_documents --out $(DOCS_PREVIEW) $(DOCS_ARGS)
+	soffice -env:UserInstallation=file://$(abspath $(DOCS_PREVIEW))/.lo-profile --headless \
+		--convert-to pdf --outdir $(DOCS_PREVIEW) $(DOCS_PREVIEW)/*.docx >/dev/null
+	rm -rf $(DOCS_PREVIEW)/.lo-profile
+	for pdf in $(DOCS_PREVIEW)/*.pdf; do pdftoppm -png -r 80 "$$pdf" "$${pdf%.pdf}"; done
+	@echo "Ảnh xem trước: $(DOCS_PREVIEW)/*.png"

@@ -25,7 +25,8 @@ class Command(BaseCommand):
             metavar="NAME=VALUE",
             help="Tham số của báo cáo; lặp lại cho nhiều tham số hoặc nhiều giá trị.",
         )
-        parser.add_argument("--format", "-f", choices=sorted(exports.FORMATS), default="json")
+        # docx: the draft report in the official format (reports/documents), for the reports that have one.
+        parser.add_argument("--format", "-f", choices=sorted([*exports.FORMATS, "docx"]), default="json")
         parser.add_argument("--output", "-o", help="Ghi ra tệp này (mặc định: màn hình; XLSX bắt buộc có tệp).")
         parser.add_argument("--list", action="store_true", help="Liệt kê các báo cáo và tham số của chúng.")
 
@@ -53,7 +54,16 @@ class Command(BaseCommand):
             result = report.run(params)
         except ReportParamsError as error:
             raise CommandError(f"Tham số chưa hợp lệ:\n{error}") from None
-        content = exports.FORMATS[format][1](result)
+        if format == "docx":
+            from reports.documents import REPORT_DOCUMENTS, report_document
+
+            if slug not in REPORT_DOCUMENTS:
+                raise CommandError(f"Báo cáo {slug} chưa có mẫu văn bản; có: {', '.join(REPORT_DOCUMENTS)}.")
+            if not output:
+                raise CommandError("Xuất DOCX cần --output TỆP.")
+            content = report_document(result).content
+        else:
+            content = exports.FORMATS[format][1](result)
         if format == "xlsx" and not output:
             raise CommandError("Xuất XLSX cần --output TỆP.")
         if output:
