@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, router, transaction
 from django.db.models import Q
@@ -203,7 +202,7 @@ class ImportEngine:
                     user=self.user,
                 )
                 self.report.batch_id = batch.pk
-            reason = ImportBatch_reason(batch, self.file_name) if batch else ""
+            reason = batch.change_reason if batch else ""
             self.writer = BulkWriter(
                 self.model, user=self.user, reason=reason, history=not self.dry_run, batch_size=self.batch_size
             )
@@ -569,10 +568,6 @@ class ImportEngine:
         )
 
 
-def ImportBatch_reason(batch, file_name):  # noqa: N802 - reads as the batch's own helper
-    return batch.reason_for(batch.pk, file_name)
-
-
 def _content_type(model):
     from django.contrib.contenttypes.models import ContentType
 
@@ -613,4 +608,4 @@ def import_dataset(resource, dataset, *, dry_run=False, raise_errors=False, user
     return engine.report
 
 
-__all__ = ["ImportEngine", "ImportReport", "PreviewRecord", "import_dataset", "show_value", "settings"]
+__all__ = ["ImportEngine", "ImportReport", "PreviewRecord", "import_dataset", "show_value"]
