@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "meetings",
     "reports",
     "seeds",
+    "ntm_site.accounts",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,10 @@ LOGIN_URL = "admin:login"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Import and export are permissions of their own ("import_<model>", "export_<model>", given to the
+# role groups by ntm_site.accounts.roles): a viewer exports, never imports.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 # django-simple-history
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
