@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +18,12 @@ class NtmSiteConfig(AppConfig):
     label = "ntm_site"
     verbose_name = _("Hệ thống")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ntm_site.signals import name_permissions_in_vietnamese
+
+        def rename(**kwargs):
+            with translation.override("vi"):
+                name_permissions_in_vietnamese(**kwargs)
+
+        post_migrate.connect(rename, dispatch_uid="ntm_site.vietnamese_permission_names")

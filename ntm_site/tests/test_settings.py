@@ -34,3 +34,10 @@ def test_decomposed_and_composed_text_fold_alike():
 
 def test_search_key_marks_word_starts():
     assert search_key("Xã Hương Liên", "Huyện Hương Khê") == " xa huong lien huyen huong khe"
+
+
+def test_default_permissions_are_named_in_vietnamese(db):
+    from django.contrib.auth.models import Permission
+
+    perm = Permission.objects.get(codename="change_administrativeunit")
+    assert perm.name == "Có thể sửa đơn vị hành chính"
