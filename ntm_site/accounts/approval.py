@@ -12,3 +12,8 @@ def change_page_context(model_admin, request, object_id) -> dict:
 
 def admin_urls(model_admin) -> list:
     return []
+
+
+def import_refusals(user, model, objs) -> dict:
+    """{id(obj): message} for imported rows that fall in an approved (or otherwise closed) commune-year."""
+    return {}

@@ -151,6 +151,20 @@ class Area:
             and (not self.communes)
         )
 
+    def holds(self, unit) -> bool:
+        """Whether a unit row (saved or not) lies in this area, judged by its own columns."""
+        if self.empty:
+            return False
+        pk, parent, province = unit.pk, getattr(unit, "parent_id", None), getattr(unit, "province_id", None)
+        if self.provinces and (pk in self.provinces or parent in self.provinces or province in self.provinces):
+            return True
+        if self.districts and (pk in self.districts or parent in self.districts):
+            return True
+        communes = self.communes
+        if not isinstance(communes, frozenset | set):
+            communes = set(communes.values_list("commune_id", flat=True))
+        return pk in communes
+
     def q(self, path: str, pk_name: str = "pk") -> Q:
         """Rows whose unit at `path` ("" = the row itself) lies in this area."""
         if self.empty:
@@ -587,6 +601,14 @@ class ImportGuard:
                 )
             }
         problems = {}
+        rule = rule_for(self.model)
+        if not self.scope.is_sponsor and "" in rule.unit_paths(WRITE) and not self.scope.area(WRITE).holds(obj):
+            # The row is itself a unit (a unit added by import): judged by where it sits.
+            problems["__all__"] = str(
+                _("“{unit}” nằm ngoài phạm vi được giao cho bạn ({scope}).").format(
+                    unit=getattr(obj, "name", obj.pk), scope=self.scope.describe()
+                )
+            )
         for name in self.fields:
             field = self.model._meta.get_field(name)
             allowed = self._allowed_ids(name)
@@ -596,6 +618,30 @@ class ImportGuard:
             if value not in allowed:
                 problems[name] = out_of_scope_message(self.user, field, value)
         return problems
+
+    def refusals(self, new_objs, changed_objs) -> dict[int, dict[str, str]]:
+        """{id(obj): {field name or "__all__": message}} for rows of a chunk that may not be written.
+
+        `changed_objs` already carry the imported values; the database still holds what they were,
+        and both must be the user's to write. Rows of an approved commune-year are refused too.
+        """
+        from ntm_site.accounts import approval
+
+        refusals = {}
+        if self.active:
+            foreign = self.check_existing(changed_objs)
+            for obj in changed_objs:
+                if obj.pk in foreign:
+                    refusals[id(obj)] = {"__all__": existing_refusal(self.model, obj, self.user)}
+            for obj in [*new_objs, *changed_objs]:
+                if id(obj) not in refusals:
+                    problems = self.problems(obj)
+                    if problems:
+                        refusals[id(obj)] = problems
+        rest = [o for o in [*new_objs, *changed_objs] if id(o) not in refusals]
+        for key, message in approval.import_refusals(self.user, self.model, rest).items():
+            refusals[key] = {"__all__": message}
+        return refusals
 
     def check(self, obj) -> None:
         problems = self.problems(obj)
