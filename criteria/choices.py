@@ -15,6 +15,11 @@ class AssessmentStatus(models.TextChoices):
     NOT_APPLICABLE = "khong_ap_dung", _("Không áp dụng")
 
 
+# A criterion that does not apply to a commune (e.g. no market in the commune's plan) cannot be
+# failed: it is left out of what the commune must meet, so it counts towards "criteria met".
+COUNTS_AS_MET = (AssessmentStatus.MET, AssessmentStatus.NOT_APPLICABLE)
+
+
 class Comparison(models.TextChoices):
     AT_LEAST = "gte", _("Từ … trở lên (≥)")
     AT_MOST = "lte", _("Không quá … (≤)")

@@ -3,15 +3,22 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from criteria.choices import AssessmentStatus, Comparison, RecognitionAction, Region, SetLevel
-from criteria.querysets import AssessmentQuerySet
+from criteria.querysets import (
+    AssessmentQuerySet,
+    CommuneYearQuerySet,
+    CriteriaSetQuerySet,
+    PeriodLockQuerySet,
+    RecognitionQuerySet,
+)
 from divisions.models import AdministrativeUnit
 from ntm_site.models import TrackedModel
 
 
-class CriteriaSetManager(models.Manager):
+class CriteriaSetManager(models.Manager.from_queryset(CriteriaSetQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -161,8 +168,76 @@ class IndicatorTarget(TrackedModel):
         return f"{self.indicator.code} – {self.get_region_display()}"
 
 
+class CommuneYear(TrackedModel):
+    """One commune's yearly scoring against one criteria set: the sheet a clerk fills in, one line per criterion.
+
+    Its criteria are the Assessment rows below it. "Criteria met" and "reached standard" are
+    computed from them (CommuneYearQuerySet.with_figures), never stored.
+    """
+
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="ntm_commune_years",
+        limit_choices_to={"level": 3},
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("bộ tiêu chí"),
+        on_delete=models.PROTECT,
+        related_name="commune_years",
+        blank=True,
+        help_text=_("Để trống: bộ tiêu chí quốc gia về xã nông thôn mới áp dụng trong năm."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = CommuneYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kết quả chấm tiêu chí của xã trong năm")
+        verbose_name_plural = _("kết quả chấm tiêu chí theo xã, năm")
+        ordering = ["-year", "commune__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "year", "criteria_set"],
+                name="communeyear_unique_commune_year_set",
+                violation_error_message=_("Xã đã có bảng chấm tiêu chí của bộ tiêu chí này trong năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="communeyear_year_plausible",
+                violation_error_message=_("Năm đánh giá phải trong khoảng 2000–2100."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "criteria_set", "commune"], name="communeyear_year_set_idx"),
+        ]
+
+    def __str__(self):
+        return _("{commune} – năm {year}").format(commune=self.commune.name, year=self.year)
+
+    def save(self, *args, **kwargs):
+        if not self.criteria_set_id and self.year:
+            self.criteria_set = CriteriaSet.objects.default_for_year(self.year)
+        super().save(*args, **kwargs)
+
+
 class Assessment(TrackedModel):
-    """The result of one commune on one criterion in one year (đạt / chưa đạt / không áp dụng)."""
+    """The result of one commune on one criterion in one year (đạt / chưa đạt / không áp dụng).
+
+    `commune` and `year` repeat those of `commune_year` so that the rule "one result per
+    commune, criterion and year" is a database constraint; save() keeps them in step and
+    the import writes them together.
+    """
+
+    commune_year = models.ForeignKey(
+        CommuneYear,
+        verbose_name=_("bảng chấm của xã trong năm"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
 
     commune = models.ForeignKey(
         AdministrativeUnit,
@@ -218,6 +293,12 @@ class Assessment(TrackedModel):
             commune=self.commune.name, number=self.criterion.number, year=self.year
         )
 
+    def save(self, *args, **kwargs):
+        if self.commune_year_id:
+            self.commune_id = self.commune_year.commune_id
+            self.year = self.commune_year.year
+        super().save(*args, **kwargs)
+
 
 class Target(TrackedModel):
     """The year a commune registered to reach standard ("đăng ký về đích")."""
@@ -261,7 +342,12 @@ class Recognition(TrackedModel):
     decision_number = models.CharField(_("số quyết định"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
-    year = models.PositiveSmallIntegerField(_("năm đạt chuẩn"))
+    year = models.PositiveSmallIntegerField(
+        _("năm hiệu lực"),
+        help_text=_("Công nhận: năm xã đạt chuẩn. Thu hồi: năm bắt đầu không còn được công nhận."),
+    )
+
+    objects = RecognitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quyết định công nhận")
@@ -295,6 +381,13 @@ class PeriodLock(TrackedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("người khóa"), on_delete=models.SET_NULL, null=True, blank=True
     )
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    is_locked = models.BooleanField(
+        _("đang khóa"),
+        default=True,
+        help_text=_("Bỏ chọn để mở khóa (cần quyền mở khóa số liệu năm); việc mở khóa được ghi vào lịch sử."),
+    )
+
+    objects = PeriodLockQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("khóa số liệu năm")
@@ -310,3 +403,11 @@ class PeriodLock(TrackedModel):
 
     def __str__(self):
         return _("{province} – năm {year}").format(province=self.province.name, year=self.year)
+
+    def refusal(self):
+        """The message shown when a change is refused because of this lock."""
+        day = timezone.localtime(self.locked_at).strftime("%d/%m/%Y") if self.locked_at else ""
+        return _(
+            "Số liệu năm {year} của {province} đã khóa (khóa ngày {day}); không thể thêm, sửa hoặc xóa. "
+            "Người có quyền mở khóa số liệu năm phải mở khóa trước."
+        ).format(year=self.year, province=self.province.name, day=day)

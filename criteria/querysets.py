@@ -1,8 +1,390 @@
-"""Reads and aggregations over assessments; the criteria issue fills in the report questions."""
+"""Reads and report figures over criteria sets, commune-years and assessments, computed by the database.
 
+The reports call these methods: their names and the shape of what they return are kept stable.
+Everything is one SQL query (aggregates, annotations, subqueries); nothing loops over rows in
+Python and nothing is stored that could drift from the assessments.
+
+The rule for "không áp dụng" (a criterion that does not apply to a commune, e.g. no market in
+its plan): it is left out of what the commune must meet, so it counts towards "criteria met".
+A commune with 18 "đạt" and 1 "không áp dụng" has met 19 of 19 and reached standard; bands,
+averages and achievement rates all use that same count (choices.COUNTS_AS_MET).
+
+Typical calls::
+
+    Assessment.objects.for_area(huyen_ky_anh).in_year(2017).national().area_summary()
+    Assessment.objects.for_area(ha_tinh).in_year(2016).criterion_rates()[:7]   # weakest first
+    CommuneYear.objects.for_area(ha_tinh).in_year(2019).with_figures().filter(reached=True)
+    annotate_standard(communes, year=2021).filter(ntm_reached=True).count()
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.apps import apps
 from django.db import models
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
+from django.db.models.lookups import Exact
+
+from criteria.choices import COUNTS_AS_MET, AssessmentStatus, RecognitionAction, SetLevel
+
+# Bands of "criteria met" the reports print, as (key, lowest, highest); None = open end.
+BANDS = (
+    ("band_19", 19, None),
+    ("band_15_18", 15, 18),
+    ("band_10_14", 10, 14),
+    ("band_5_9", 5, 9),
+    ("band_under_5", None, 4),
+)
+
+_TENTH = Decimal("0.1")
 
 
-class AssessmentQuerySet(models.QuerySet):
+class _RoundToTenth(Round):
+    """ROUND(x, 1) returned as a Decimal with exactly one decimal on every database
+    (SQLite hands back 13.7000000000000 for an expression)."""
+
+    def __init__(self, expression):
+        super().__init__(expression, 1, output_field=DecimalField(max_digits=6, decimal_places=1))
+
+    def get_db_converters(self, connection):
+        return [*super().get_db_converters(connection), self._to_tenth]
+
+    @staticmethod
+    def _to_tenth(value, expression, connection):
+        return None if value is None else Decimal(value).quantize(_TENTH)
+
+
+def _model(name):
+    return apps.get_model("criteria", name)
+
+
+def _unit_ids(area):
+    """The ids of the units `area` covers, as a subquery (see divisions.querysets.UnitQuerySet.within)."""
+    from divisions.models import AdministrativeUnit
+
+    if isinstance(area, AdministrativeUnit):
+        return AdministrativeUnit.objects.within(area).values("pk")
+    if isinstance(area, models.QuerySet):
+        return area.values("pk")
+    if isinstance(area, int | str):
+        return [area]
+    return [getattr(item, "pk", item) for item in area]
+
+
+def _set_q(criteria_set, field):
+    """A filter on a criteria set given as an instance, a primary key or a code."""
+    if isinstance(criteria_set, str) and not criteria_set.isdigit():
+        return Q(**{f"{field}__code": criteria_set})
+    return Q(**{field: criteria_set})
+
+
+def _set_size(set_ref):
+    """The number of criteria in the set `set_ref` points at (0 for an empty set)."""
+    sizes = (
+        _model("Criterion")
+        .objects.filter(criteria_set=OuterRef(set_ref))
+        .order_by()
+        .values("criteria_set")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sizes, output_field=models.IntegerField()), 0)
+
+
+def _status_count(commune_year_ref, statuses=None):
+    """The number of results of the commune-year `commune_year_ref` points at (with one of `statuses`)."""
+    rows = _model("Assessment").objects.filter(commune_year=OuterRef(commune_year_ref))
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    counts = rows.order_by().values("commune_year").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+def _recognition_in_force(commune_ref, year, set_ref=None):
+    """True when the latest recognition decision up to `year` for the commune recognises it (not revoked).
+
+    `year` is a number or an expression; `set_ref` an OuterRef/expression naming the set, or
+    None for any national commune-level NTM set.
+    """
+    latest = _model("Recognition").objects.filter(commune=OuterRef(commune_ref), year__lte=year)
+    if set_ref is None:
+        latest = latest.filter(criteria_set__level=SetLevel.COMMUNE)
+    else:
+        latest = latest.filter(criteria_set=set_ref)
+    latest = latest.order_by("-year", "-decision_date", "-pk").values("action")[:1]
+    return Case(
+        When(Exact(Subquery(latest), Value(RecognitionAction.RECOGNISE)), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _meets_all():
+    return Case(
+        When(Q(set_size__gt=0) & Q(met__gte=F("set_size")), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _summary_aggregates():
+    """Aggregates over rows that carry `met`, `meets_all` and a `key` (one row per commune-year)."""
+    aggregates = {
+        "communes": Count("key"),
+        "average_met": _RoundToTenth(Avg("met")),
+        "all_met": Count("key", filter=Q(meets_all=True)),
+    }
+    for key, low, high in BANDS:
+        band = Q()
+        if low is not None:
+            band &= Q(met__gte=low)
+        if high is not None:
+            band &= Q(met__lte=high)
+        aggregates[key] = Count("key", filter=band)
+    return aggregates
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def national_commune(self):
+        """The national sets for communes to reach NTM standard (QĐ 491, QĐ 1980, QĐ 318)."""
+        return self.filter(is_national=True, level=SetLevel.COMMUNE)
+
+    def covering(self, year: int):
+        """Sets in force in `year`."""
+        return self.filter(Q(valid_from_year__lte=year), Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year))
+
+    def default_for_year(self, year: int):
+        """The national commune set in force in `year` (the latest one if two overlap), or None."""
+        return self.national_commune().covering(year).order_by("-valid_from_year").first()
+
+    def with_size(self):
+        """Annotate `size`: the number of criteria in each set."""
+        return self.annotate(size=Count("criteria"))
+
+
+class _AreaYearSetMixin:
+    """Filters shared by commune-years and assessments; `_commune`, `_set` name the paths."""
+
+    _commune = "commune"
+    _set = "criteria_set"
+
+    def for_area(self, area):
+        """Rows of communes in `area`: a province, district or commune (AdministrativeUnit), a unit
+        QuerySet, or any iterable of units or unit ids (e.g. a list of special communes).
+
+        Pass the unit of the edition the assessments use (legacy units before 07/2025).
+        """
+        return self.filter(**{f"{self._commune}__in": _unit_ids(area)})
+
     def in_year(self, year: int):
         return self.filter(year=year)
+
+    def in_years(self, first: int, last: int):
+        return self.filter(year__gte=first, year__lte=last)
+
+    def in_set(self, criteria_set):
+        """Rows of one criteria set (instance, pk or code such as "qd-1980-xa")."""
+        return self.filter(_set_q(criteria_set, self._set))
+
+    def national(self):
+        """Rows of the national commune-level NTM sets (not advanced, model or provincial ones)."""
+        return self.filter(**{f"{self._set}__is_national": True, f"{self._set}__level": SetLevel.COMMUNE})
+
+
+class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
+    def with_met(self):
+        """Annotate each commune-year with
+
+        - `met`: its criteria đạt or không áp dụng (see the module docstring)
+        - `set_size`: the number of criteria in its set
+        - `meets_all`: every criterion of the set met (a criterion with no result is not met)
+
+        Correlated subqueries, so a page of 50 rows counts only those 50 commune-years.
+        """
+        return self.annotate(met=_status_count("pk", COUNTS_AS_MET), set_size=_set_size("criteria_set")).annotate(
+            meets_all=_meets_all()
+        )
+
+    def with_counts(self):
+        """with_met() plus `not_met`, `not_applicable` and `assessed` (results recorded at all)."""
+        return self.with_met().annotate(
+            not_met=_status_count("pk", [AssessmentStatus.NOT_MET]),
+            not_applicable=_status_count("pk", [AssessmentStatus.NOT_APPLICABLE]),
+            assessed=_status_count("pk"),
+        )
+
+    def with_figures(self):
+        """with_counts() plus `recognised` (a recognition for this set in force in that year, not revoked)
+        and `reached` (đạt chuẩn: meets_all or recognised)."""
+        return (
+            self.with_counts()
+            .annotate(recognised=_recognition_in_force("commune", OuterRef("year"), OuterRef("criteria_set")))
+            .annotate(
+                reached=Case(
+                    When(Q(meets_all=True) | Q(recognised=True), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+        )
+
+    def reached_standard(self):
+        """Commune-years that reached standard (see with_figures)."""
+        return self.with_figures().filter(reached=True)
+
+    def area_summary(self) -> dict:
+        """The area's figures over these commune-years (filter to one year and one set first);
+        a sheet with no result yet is not counted as assessed:
+
+        {"communes": commune-years counted, "average_met": Decimal with one decimal or None,
+         "all_met": how many met every criterion of their set, "band_19", "band_15_18", "band_10_14",
+         "band_5_9", "band_under_5": commune-years per band of criteria met}
+        """
+        has_results = Exists(_model("Assessment").objects.filter(commune_year=OuterRef("pk")))
+        rows = self.order_by().filter(has_results).with_met().annotate(key=F("pk"))
+        return rows.aggregate(**_summary_aggregates())
+
+
+class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
+    _set = "criterion__criteria_set"
+
+    def counting_as_met(self):
+        """Assessments that count as met (đạt or không áp dụng)."""
+        return self.filter(status__in=COUNTS_AS_MET)
+
+    def with_commune_year_met(self):
+        """Annotate `commune_year_met`: the criteria met by the commune-year each result belongs to."""
+        return self.annotate(commune_year_met=_status_count("commune_year", COUNTS_AS_MET))
+
+    def met_counts(self):
+        """One row per commune-year in this queryset, as dicts:
+
+        {"commune_year", "commune", "year", "criteria_set", "met", "not_met", "not_applicable",
+         "assessed", "set_size", "meets_all"}, ordered by year and commune code.
+        Filters applied before (area, year, set) narrow the rows counted.
+        """
+        return (
+            self.order_by()
+            .values("commune_year", "commune", "year")
+            .annotate(
+                criteria_set=F("commune_year__criteria_set"),
+                met=Count("pk", filter=Q(status__in=COUNTS_AS_MET)),
+                not_met=Count("pk", filter=Q(status=AssessmentStatus.NOT_MET)),
+                not_applicable=Count("pk", filter=Q(status=AssessmentStatus.NOT_APPLICABLE)),
+                assessed=Count("pk"),
+                set_size=_set_size("commune_year__criteria_set"),
+            )
+            .annotate(meets_all=_meets_all())
+            .order_by("year", "commune__code")
+        )
+
+    def area_summary(self) -> dict:
+        """The area's figures (filter to one year and one set first; see CommuneYearQuerySet.area_summary).
+
+        Example: Assessment.objects.for_area(huyen).in_year(2017).national().area_summary()
+        -> {"communes": 19, "average_met": Decimal("9.8"), "all_met": 0, "band_19": 0, ...}
+        """
+        rows = self.met_counts().order_by().annotate(key=F("commune_year"))
+        return rows.aggregate(**_summary_aggregates())
+
+    def criterion_rates(self):
+        """Each criterion's achievement rate over these assessments, weakest first, as dicts:
+
+        {"criterion", "number", "name", "criteria_set", "assessed", "met", "rate"} where
+        rate is the percentage met with one decimal (Decimal). Ties go by criterion number.
+        """
+        return (
+            self.order_by()
+            .values("criterion")
+            .annotate(
+                number=F("criterion__number"),
+                name=F("criterion__name"),
+                criteria_set=F("criterion__criteria_set"),
+                assessed=Count("pk"),
+                met=Count("pk", filter=Q(status__in=COUNTS_AS_MET)),
+            )
+            .annotate(
+                rate=_RoundToTenth(ExpressionWrapper(F("met") * 100.0 / F("assessed"), output_field=FloatField()))
+            )
+            .order_by("rate", "number", "criteria_set")
+        )
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def in_force(self, year: int, criteria_set=None):
+        """Recognitions standing in `year`: the latest decision up to `year` for each commune (and
+        set) recognises it and has not been followed by a revocation. `criteria_set` None means
+        any national commune-level NTM set."""
+        latest = self.model.objects.filter(commune=OuterRef("commune"), year__lte=year)
+        if criteria_set is None:
+            latest = latest.filter(criteria_set__level=SetLevel.COMMUNE)
+            scope = Q(criteria_set__level=SetLevel.COMMUNE)
+        else:
+            latest = latest.filter(_set_q(criteria_set, "criteria_set"))
+            scope = _set_q(criteria_set, "criteria_set")
+        latest = latest.order_by("-year", "-decision_date", "-pk").values("pk")[:1]
+        return self.filter(scope, action=RecognitionAction.RECOGNISE, year__lte=year, pk=Subquery(latest))
+
+
+class PeriodLockQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_locked=True)
+
+    def locked_pairs(self, *, province_ids: Iterable[int], years: Iterable[int]) -> dict:
+        """{(province_id, year): PeriodLock} of the active locks among these provinces and years (one query)."""
+        locks = self.active().filter(province_id__in=set(province_ids), year__in=set(years)).select_related("province")
+        return {(lock.province_id, lock.year): lock for lock in locks}
+
+    def for_commune_year(self, commune, year: int):
+        """The active lock that closes `year` for `commune`'s province, or None."""
+        province_id = commune.province_id or commune.pk
+        return self.active().filter(province_id=province_id, year=year).select_related("province").first()
+
+
+def annotate_standard(units, *, year: int, criteria_set=None):
+    """Annotate a queryset of communes (AdministrativeUnit) with their NTM standard in `year`:
+
+    - `ntm_meets_all`: the commune's assessment of that year met every criterion of the set
+    - `ntm_recognised`: a recognition in force in that year (not revoked)
+    - `ntm_reached`: either of them (đạt chuẩn)
+
+    `criteria_set` (instance, pk or code) narrows to one set; None means the national
+    commune-level sets. Example: annotate_standard(communes, year=2021).filter(ntm_reached=True).count()
+    """
+    commune_years = _model("CommuneYear").objects.filter(commune=OuterRef("pk"), year=year)
+    if criteria_set is None:
+        commune_years = commune_years.national()
+        set_ref = None
+    else:
+        commune_years = commune_years.in_set(criteria_set)
+        if isinstance(criteria_set, str) and not criteria_set.isdigit():
+            set_ref = Subquery(_model("CriteriaSet").objects.filter(code=criteria_set).values("pk")[:1])
+        else:
+            set_ref = Value(getattr(criteria_set, "pk", criteria_set))
+    meets_all = Exists(commune_years.order_by().with_met().filter(meets_all=True))
+    return units.annotate(
+        ntm_meets_all=meets_all,
+        ntm_recognised=_recognition_in_force("pk", year, set_ref),
+    ).annotate(
+        ntm_reached=Case(
+            When(Q(ntm_meets_all=True) | Q(ntm_recognised=True), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit, UnitSuccession
+from divisions.resources import AdministrativeUnitResource
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
+from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -99,7 +101,8 @@ class SuccessorInline(admin.TabularInline):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(FoldedSearchMixin, TrackedAdmin):
+class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    resource_classes = [AdministrativeUnitResource]
     list_display = ["code", "name", "kind", "parent", "province", "edition", "valid_from", "valid_to"]
     list_display_links = ["code", "name"]
     list_filter = [ProvinceFilter, DistrictFilter, "level", "kind", "edition", ValidOnFilter]

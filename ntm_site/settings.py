@@ -161,6 +161,8 @@ LOGIN_URL = "admin:login"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Preview and confirm may hit different processes: uploads wait in the database (ntm_site.ImportFile).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "ntm_site.spreadsheets.storage.DatabaseStorage"
 # Import and export are permissions of their own ("import_<model>", "export_<model>", given to the
 # role groups by ntm_site.accounts.roles): a viewer exports, never imports.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -44,3 +44,21 @@ def test_second_import_of_same_file_changes_nothing(superuser):
     workbook_import(resource_class=AdministrativeUnitResource, file=data, user=superuser)
     report = workbook_import(resource_class=AdministrativeUnitResource, file=data, user=superuser)
     assert report.ok and report.created == 0 and report.unchanged == 1
+
+
+@pytest.mark.django_db
+def test_admin_preview_then_confirm(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = units_file([1, "18998", "Xã Hương Xưa", "xa", "444", "01/01/2016", "31/12/2019"])
+    upload = SimpleUploadedFile("don_vi.xlsx", data)
+    page = admin_client.post(reverse("admin:divisions_administrativeunit_import"), {"import_file": upload})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Xác nhận nhập" in html, html[:3000]
+    assert not AdministrativeUnit.objects.filter(code="18998").exists()
+    form = page.context["confirm_form"]
+    done = admin_client.post(reverse("admin:divisions_administrativeunit_process_import"), form.initial)
+    assert done.status_code == 302
+    assert AdministrativeUnit.objects.filter(code="18998").exists()

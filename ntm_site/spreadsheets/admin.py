@@ -1,12 +1,270 @@
-"""WorkbookImportExportMixin: import, export and template download for any model admin.
+"""WorkbookImportExportMixin: import, export and the template download for any model admin.
 
-@admin.register(Thing)
-class ThingAdmin(WorkbookImportExportMixin, TrackedAdmin):
-    resource_classes = [ThingResource]
+    @admin.register(Thing)
+    class ThingAdmin(WorkbookImportExportMixin, TrackedAdmin):
+        resource_classes = [ThingResource]
+
+The changelist gets three buttons: "Nhập từ Excel" (upload -> preview with counts and the
+first rows -> confirm), "Xuất Excel/CSV" (the list as currently filtered) and "Tải biểu mẫu"
+(the empty template). A failed preview offers the clerk's file back with its errors marked.
+Uploaded files wait between preview and confirm in the database (DatabaseStorage), so any
+worker process can serve the confirmation.
 """
 
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
+
+from .engine import PREVIEW_ROWS
+from .formats import EXPORT_FORMATS
+from .reader import max_upload_bytes, size_in_mb
+from .services import workbook_import
+from .storage import DatabaseStorage
+from .workbooks import XLSX_CONTENT_TYPE, error_workbook, template_workbook
+
+ERRORS_ON_PAGE = 200
+ERROR_PREFIX = "err-"
+
+
+class WorkbookUploadForm(forms.Form):
+    import_file = forms.FileField(
+        label=_("Tệp cần nhập"),
+        help_text=_("Tệp .xlsx, .xls, .ods hoặc .csv, theo biểu mẫu tải về từ trang này."),
+    )
+    resource = forms.ChoiceField(label=_("Biểu mẫu"), required=False)
+
+    def __init__(self, *args, resources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resources = list(resources)
+        if len(self.resources) > 1:
+            self.fields["resource"].choices = [(i, r.get_display_name()) for i, r in enumerate(self.resources)]
+        else:
+            self.fields["resource"].widget = forms.HiddenInput()
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        cap = max_upload_bytes()
+        if upload.size > cap:
+            raise forms.ValidationError(
+                _(
+                    "Tệp nặng {size} MB, vượt giới hạn {limit} MB cho mỗi lần nhập. Hãy chia tệp thành nhiều phần."
+                ).format(size=size_in_mb(upload.size), limit=size_in_mb(cap))
+            )
+        return upload
+
+    def clean_resource(self):
+        value = self.cleaned_data.get("resource") or "0"
+        return int(value) if str(value).isdigit() and int(value) < max(1, len(self.resources)) else 0
+
+
+class WorkbookConfirmForm(forms.Form):
+    import_file_name = forms.CharField(widget=forms.HiddenInput())
+    original_file_name = forms.CharField(widget=forms.HiddenInput(), required=False)
+    resource = forms.IntegerField(widget=forms.HiddenInput(), required=False)
 
 
 class WorkbookImportExportMixin(ImportExportMixin):
     """Upload -> preview (counts and first rows) -> confirm, export of the filtered list, templates."""
+
+    import_export_change_list_template = "admin/ntm_site/spreadsheets/change_list.html"
+    import_template_name = "admin/ntm_site/spreadsheets/import.html"
+    tmp_storage_class = DatabaseStorage
+    skip_admin_log = True  # the ImportBatch and the history rows record imports
+
+    # --- permissions: importing adds and changes rows; exporting shows them ----------------
+
+    def has_import_permission(self, request):
+        # The import permission of its own (IMPORT_EXPORT_IMPORT_PERMISSION_CODE), and rows to add and change.
+        return (
+            super().has_import_permission(request)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def has_export_permission(self, request):
+        # The export permission of its own: a viewer has it, a clerk who may only read a list may not.
+        return super().has_export_permission(request) and self.has_view_permission(request)
+
+    # --- urls ------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.get_model_info()
+        extra = [
+            path(
+                "template/",
+                self.admin_site.admin_view(self.template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            path(
+                "import/errors/<str:name>/",
+                self.admin_site.admin_view(self.error_workbook_view),
+                name="{}_{}_import_errors".format(*info),
+            ),
+        ]
+        return extra + super().get_urls()
+
+    # --- formats ---------------------------------------------------------------------
+
+    def get_export_formats(self):
+        return EXPORT_FORMATS
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        # Native values (dates, whole numbers) for every format: ours do their own formatting.
+        data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        return file_format.export_data(data)
+
+    def get_export_filename(self, request, queryset, file_format):
+        resource = self.get_export_resource_classes(request)[0]
+        stamp = datetime.date.today().strftime("%Y%m%d")
+        return f"{resource.get_template_slug()}_{stamp}.{file_format.get_extension()}"
+
+    # --- the views -------------------------------------------------------------------
+
+    def template_view(self, request):
+        if not (self.has_import_permission(request) or self.has_view_permission(request)):
+            raise PermissionDenied
+        resource_classes = self.get_import_resource_classes(request)
+        index = request.GET.get("resource", "0")
+        resource_class = resource_classes[int(index) if index.isdigit() and int(index) < len(resource_classes) else 0]
+        response = HttpResponse(template_workbook(resource_class), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="bieu_mau_{resource_class.get_template_slug()}.xlsx"'
+        return response
+
+    def _context(self, request, **extra):
+        context = self.get_import_context_data()
+        context.update(self.admin_site.each_context(request))
+        context.update(
+            {
+                "title": _("Nhập {what} từ Excel").format(what=self.model._meta.verbose_name_plural),
+                "opts": self.model._meta,
+                "max_upload_mb": size_in_mb(max_upload_bytes()),
+                "preview_rows": PREVIEW_ROWS,
+                "errors_on_page": ERRORS_ON_PAGE,
+                "template_url": reverse("admin:{}_{}_import_template".format(*self.get_model_info())),
+            }
+        )
+        context.update(extra)
+        request.current_app = self.admin_site.name
+        return context
+
+    def _resource_columns(self, resource_classes):
+        return [(r.get_display_name(), [c.name for c in r().get_import_columns()]) for r in resource_classes]
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource_classes = self.get_import_resource_classes(request)
+        form = WorkbookUploadForm(request.POST or None, request.FILES or None, resources=resource_classes)
+        context = self._context(request, form=form, fields_list=self._resource_columns(resource_classes))
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            index = form.cleaned_data["resource"]
+            data = b"".join(upload.chunks())
+            storage = DatabaseStorage(read_mode="rb")
+            storage.save(data)
+            report = workbook_import(
+                resource_class=resource_classes[index],
+                file=data,
+                user=request.user,
+                dry_run=True,
+                file_name=upload.name,
+                **self.get_import_resource_kwargs(request, form=form),
+            )
+            context["report"] = report
+            context["errors"] = report.errors[:ERRORS_ON_PAGE]
+            if report.ok:
+                context["confirm_form"] = WorkbookConfirmForm(
+                    initial={"import_file_name": storage.name, "original_file_name": upload.name, "resource": index}
+                )
+            else:
+                storage.remove()
+                if report.errors:
+                    context["error_file_url"] = self._store_error_workbook(data, report)
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def _store_error_workbook(self, data, report):
+        try:
+            content = error_workbook(data, report.file_format, report)
+        except Exception:  # the report on the page is still there; the download is a convenience
+            return None
+        name = ERROR_PREFIX + uuid.uuid4().hex
+        DatabaseStorage(name=name).save(content)
+        return reverse("admin:{}_{}_import_errors".format(*self.get_model_info()), args=[name])
+
+    def error_workbook_view(self, request, name):
+        if not self.has_import_permission(request) or not name.startswith(ERROR_PREFIX):
+            raise PermissionDenied
+        content = DatabaseStorage(name=name, read_mode="rb").read()
+        if content is None:
+            raise Http404(_("Tệp báo lỗi đã hết hạn; hãy tải tệp lên lại để kiểm tra."))
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="tep_bao_loi.xlsx"'
+        return response
+
+    @staticmethod
+    def _confirm_form(request):
+        return WorkbookConfirmForm(request.POST)
+
+    def process_import(self, request, **kwargs):
+        return require_POST(self._process_import)(request, **kwargs)
+
+    def _process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = WorkbookConfirmForm(request.POST)
+        resource_classes = self.get_import_resource_classes(request)
+        if not form.is_valid():
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+        storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
+        data = storage.read()
+        if data is None:
+            messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+        index = form.cleaned_data.get("resource") or 0
+        report = workbook_import(
+            resource_class=resource_classes[index if index < len(resource_classes) else 0],
+            file=data,
+            user=request.user,
+            file_name=form.cleaned_data.get("original_file_name") or "",
+            **self.get_import_resource_kwargs(request, form=form),
+        )
+        storage.remove()
+        if not report.ok:
+            context = self._context(
+                request,
+                form=WorkbookUploadForm(resources=resource_classes),
+                report=report,
+                errors=report.errors[:ERRORS_ON_PAGE],
+                fields_list=self._resource_columns(resource_classes),
+            )
+            if report.errors:
+                context["error_file_url"] = self._store_error_workbook(data, report)
+            return TemplateResponse(request, [self.import_template_name], context)
+        messages.success(
+            request,
+            format_html(
+                "{} {}",
+                _("Đã nhập xong tệp “{file}” (lô #{batch}).").format(file=report.file_name, batch=report.batch_id),
+                report.summary(),
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["import_template_url"] = reverse("admin:{}_{}_import_template".format(*self.get_model_info()))
+        return super().changelist_view(request, extra_context)

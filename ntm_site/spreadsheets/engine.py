@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from ntm_site.text import fold
 
 from .errors import WorkbookError, show_value
-from .history import BulkWriter
+from .history import BulkWriter, InstanceFactory
 from .reader import (
     Sheet,
     fill_merged_down,
@@ -162,6 +162,7 @@ class ImportEngine:
         self.batch_size = resource.option("write_batch_size") or 2000
         self.seen = {}
         self.max_cell_chars = limit("NTM_MAX_CELL_CHARS", 5000)
+        self._factory = InstanceFactory(self.model)
 
     # --- entry points ----------------------------------------------------------------
 
@@ -262,7 +263,9 @@ class ImportEngine:
                         key,
                         _("ô dài {n} ký tự, vượt giới hạn {limit}.").format(n=len(value), limit=self.max_cell_chars),
                     )
-                    values[key] = None
+            if row.errors:
+                self._add_errors(row)
+                continue
             try:
                 records = list(self.resource.import_records(row) or ())
             except ValidationError as e:
@@ -365,22 +368,48 @@ class ImportEngine:
         found = {}
         wide_values = list(sets[widest])
         qs = self.resource.get_queryset()
+        # Plain tuples turned into instances directly: Model.__init__ per row costs more than the query.
+        columns = [f.attname for f in self.opts.concrete_fields]
+        positions = [columns.index(a) for a in attnames]
+        make = self._factory.from_db
         for start in range(0, len(wide_values), IN_BATCH):
             part = wide_values[start : start + IN_BATCH]
-            for obj in qs.filter(base & _in_q(attnames[widest], part)):
-                d = obj.__dict__
-                found[tuple(d[a] for a in attnames)] = obj
+            for values in qs.filter(base & _in_q(attnames[widest], part)).values_list(*columns):
+                found[tuple(values[p] for p in positions)] = make(columns, values)
         return found
 
+    def writer_for(self, model) -> BulkWriter:
+        """A BulkWriter for another model, writing history with this import's user and batch.
+
+        For resources that create related rows in `prepare_chunk()` (e.g. the commune-year
+        sheet each assessment hangs from).
+        """
+        return BulkWriter(
+            model,
+            user=self.user,
+            reason=self.writer.reason,
+            history=not self.dry_run,
+            batch_size=self.batch_size,
+        )
+
     def _flush(self, items):
-        existing = self._load_existing([item.key for item in items])
         resource = self.resource
+        prepare_chunk = getattr(resource, "prepare_chunk", None)
+        if prepare_chunk is not None:
+            try:
+                prepare_chunk([item.record for item in items], engine=self)
+            except ValidationError as e:
+                for item in items:
+                    self._validation_error(e, item.row)
+                return
+        existing = self._load_existing([item.key for item in items])
         allow_create = resource.option("allow_create", True)
         allow_update = resource.option("allow_update", True)
         clean = resource._meta.clean_model_instances
         concrete = [f.attname for f in self.opts.concrete_fields]
         fk_attr = {name: f.attname for name, f in self.fields_by_attr.items() if f.is_relation}
         creates, updates = [], {}
+        factory = self._factory
         for item in items:
             row = item.row
             obj = existing.get(item.key)
@@ -398,9 +427,10 @@ class ImportEngine:
                         kwargs[attname] = value.pk if isinstance(value, models.Model) else value
                     else:
                         kwargs[attr] = value
-                obj = self.model(**kwargs)
+                obj = factory(kwargs)
                 if not self._prepare(obj, item, is_new=True) or (clean and not self._full_clean(obj, row)):
                     continue
+                resource.before_write(obj, item.record, is_new=True)
                 creates.append((obj, item))
                 continue
             if not allow_update:
@@ -427,6 +457,8 @@ class ImportEngine:
                 continue
             if clean and not self._full_clean(obj, row):
                 continue
+            resource.before_write(obj, item.record, is_new=False)
+            changed = tuple(a for a in concrete if d.get(a) != before[a])
             updates.setdefault(changed, []).append((obj, item))
         creates, updates = self._refuse_out_of_scope(creates, updates)
         self._write(creates, updates)

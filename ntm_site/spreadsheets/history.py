@@ -1,17 +1,27 @@
 """Bulk writes with history: what `bulk_create_with_history` / `bulk_update_with_history` do, faster.
 
 django-simple-history's helpers build one historical model instance per row and save
-them through the ORM. Here the historical rows are written with one `executemany` per
-batch from the values already in memory, and updates go out as `UPDATE … WHERE pk = %s`
-executemany (Django's `bulk_update` builds CASE WHEN statements, slow on big batches).
-The rows are the same: every tracked field, history_date, history_type "+" or "~",
-history_user and history_change_reason.
+them through the ORM, whose bulk SQL compiler prepares every value of every row one
+call at a time. Here each row's values are converted once (plain ints and strings go to
+the driver as they are; dates, JSON and decimals through the field's own
+`get_db_prep_save`, memoised because imports repeat the same few values), then:
+
+- new rows: multi-row `INSERT … RETURNING pk` (primary keys come back, as bulk_create's do);
+- changed rows: `UPDATE … SET … WHERE pk = %s` with executemany;
+- history: one `INSERT` executemany per batch with every tracked field, history_date,
+  history_type "+" or "~", history_user and history_change_reason.
+
+The rows written are exactly those simple-history would write. Models that this fast
+path does not fit (no RETURNING, a primary key set by hand) go through the ORM's
+bulk_create, still with history written here.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
+from django.db.models import JSONField
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 # Values of these field types reach the driver as they are; others go through get_db_prep_save.
@@ -33,13 +43,40 @@ _PLAIN_TYPES = {
     "BooleanField",
 }
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+_MEMO_LIMIT = 50_000
 
 
 def _converter(field, connection):
+    """None when the driver takes the value as it is, else a function value -> database value."""
     target = field.target_field if field.is_relation else field
     if target.get_internal_type() in _PLAIN_TYPES:
         return None
-    return lambda value: field.get_db_prep_save(value, connection)
+    memo = {}
+
+    if isinstance(field, JSONField):
+        empty = {}
+
+        def convert_json(value):
+            if value == empty and not value:
+                if "{}" not in memo:
+                    memo["{}"] = field.get_db_prep_save({}, connection)
+                return memo["{}"]
+            return field.get_db_prep_save(value, connection)
+
+        return convert_json
+
+    def convert(value):
+        try:
+            return memo[value]
+        except KeyError:
+            prepared = field.get_db_prep_save(value, connection)
+            if len(memo) < _MEMO_LIMIT:
+                memo[value] = prepared
+            return prepared
+        except TypeError:  # unhashable
+            return field.get_db_prep_save(value, connection)
+
+    return convert
 
 
 def history_model_of(model):
@@ -47,11 +84,67 @@ def history_model_of(model):
     return getattr(manager, "model", None) if manager is not None else None
 
 
+def _by_attname(opts, attname):
+    for f in opts.concrete_fields:
+        if f.attname == attname:
+            return f
+    raise FieldDoesNotExist(attname)
+
+
+class InstanceFactory:
+    """Builds unsaved model instances from attribute values, without Model.__init__'s per-field work.
+
+    Same result as `Model(**values)`: every concrete field gets the given value or its
+    default. Falls back to the real constructor if anything listens to pre/post_init.
+    """
+
+    def __init__(self, model):
+        from django.db.models.base import ModelState
+
+        self.model = model
+        self.db = router.db_for_read(model)
+        self.state_class = ModelState
+        self.plain = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+        static, dynamic = {}, []
+        for f in model._meta.concrete_fields:
+            if f.has_default() and callable(f.default):
+                dynamic.append((f.attname, f.get_default))
+            else:
+                static[f.attname] = None if f.primary_key else f.get_default()
+        self.static = static
+        self.dynamic = dynamic
+
+    def from_db(self, attnames, values):
+        """An instance loaded from the database (as `Model.from_db` builds, minus __init__)."""
+        if not self.plain:
+            return self.model.from_db(self.db, attnames, values)
+        obj = self.model.__new__(self.model)
+        state = obj._state = self.state_class()
+        state.adding = False
+        state.db = self.db
+        obj.__dict__.update(zip(attnames, values, strict=True))
+        return obj
+
+    def __call__(self, values: dict):
+        if not self.plain:
+            return self.model(**values)
+        obj = self.model.__new__(self.model)
+        obj._state = self.state_class()
+        d = obj.__dict__
+        d.update(self.static)
+        for attname, default in self.dynamic:
+            if attname not in values:
+                d[attname] = default()
+        d.update(values)
+        return obj
+
+
 class BulkWriter:
     """Creates and updates rows of one model in bulk, each with its historical row."""
 
     def __init__(self, model, *, user=None, reason: str = "", history: bool = True, batch_size: int = 2000):
         self.model = model
+        self.opts = model._meta
         self.using = router.db_for_write(model)
         self.connection = connections[self.using]
         self.batch_size = batch_size
@@ -59,8 +152,151 @@ class BulkWriter:
         self.reason = reason
         self.history_date = timezone.now()
         self.history_model = history_model_of(model) if history else None
+        self._converters = {}
+        self._prepare_insert()
         if self.history_model is not None:
             self._prepare_history()
+
+    def converter(self, field):
+        if field.attname not in self._converters:
+            self._converters[field.attname] = _converter(field, self.connection)
+        return self._converters[field.attname]
+
+    # --- INSERT ----------------------------------------------------------------------
+
+    def _prepare_insert(self):
+        opts = self.opts
+        conn = self.connection
+        pk = opts.pk
+        self.pk_attname = pk.attname
+        self.fast_insert = (
+            conn.features.can_return_rows_from_bulk_insert and pk.db_returning and not opts.parents and pk.auto_created
+        )
+        self.insert_fields = [f for f in opts.concrete_fields if not f.primary_key]
+        self.pre_save_fields = [
+            f for f in self.insert_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self.insert_converters = [(f.attname, self.converter(f)) for f in self.insert_fields]
+        limit = getattr(conn.features, "max_query_params", None) or 65000
+        if conn.vendor == "sqlite":
+            try:
+                import sqlite3
+
+                conn.ensure_connection()
+                limit = conn.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            except Exception:  # older Python or a wrapped connection: Django's own 999
+                pass
+        self._max_params = min(limit, 65000) - 1
+        self.rows_per_insert = max(1, min(self.batch_size, self._max_params // max(1, len(self.insert_fields))))
+        qn = conn.ops.quote_name
+        self._insert_head = "INSERT INTO {} ({}) VALUES ".format(
+            qn(opts.db_table), ", ".join(qn(f.column) for f in self.insert_fields)
+        )
+        self._row_placeholder = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        self._returning = f" RETURNING {qn(pk.column)}"
+
+    def _converted(self, obj):
+        d = obj.__dict__
+        return [d[a] if c is None or d[a] is None else c(d[a]) for a, c in self.insert_converters]
+
+    def create(self, objs: list) -> list:
+        """INSERT the objects (primary keys come back) and their "+" history rows."""
+        if not objs:
+            return objs
+        for f in self.pre_save_fields:
+            for obj in objs:
+                setattr(obj, f.attname, f.pre_save(obj, add=True))
+        if not self.fast_insert or any(obj.__dict__.get(self.pk_attname) is not None for obj in objs):
+            created = self.model._default_manager.using(self.using).bulk_create(objs, batch_size=self.batch_size)
+            self.write_history(created, "+")
+            return created
+        rows = [self._converted(obj) for obj in objs]
+        step = self.rows_per_insert
+        full_sql = None
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(objs), step):
+                chunk = rows[start : start + step]
+                if len(chunk) == step and full_sql is not None:
+                    sql = full_sql
+                else:
+                    sql = self._insert_head + ", ".join([self._row_placeholder] * len(chunk)) + self._returning
+                    if len(chunk) == step:
+                        full_sql = sql
+                params = [v for row in chunk for v in row]
+                cursor.execute(sql, params)
+                ids = cursor.fetchall()
+                for obj, (pk,) in zip(objs[start : start + step], ids, strict=True):
+                    obj.__dict__[self.pk_attname] = pk
+                    obj._state.adding = False
+                    obj._state.db = self.using
+        self.write_history(objs, "+", converted=rows)
+        return objs
+
+    # --- UPDATE ----------------------------------------------------------------------
+
+    def update(self, objs: list, attnames: list[str]) -> None:
+        """UPDATE the given columns of the objects by primary key, and their "~" history rows."""
+        if not objs:
+            return
+        opts = self.opts
+        fields_ = [_by_attname(opts, a) for a in attnames if a != self.pk_attname]
+        auto_now = [f for f in opts.concrete_fields if getattr(f, "auto_now", False) and f not in fields_]
+        for f in auto_now:
+            for obj in objs:
+                setattr(obj, f.attname, f.pre_save(obj, add=False))
+        fields_ += auto_now
+        if fields_:
+            if self.connection.vendor == "postgresql":
+                self._update_from_values(objs, fields_)
+            else:
+                self._update_executemany(objs, fields_)
+        self.write_history(objs, "~")
+
+    def _update_rows(self, objs, fields_):
+        converters = [(f.attname, self.converter(f)) for f in fields_]
+        pk_attname = self.pk_attname
+        rows = []
+        for obj in objs:
+            d = obj.__dict__
+            values = [d[a] if c is None or d[a] is None else c(d[a]) for a, c in converters]
+            values.append(d[pk_attname])
+            rows.append(values)
+        return rows
+
+    def _update_executemany(self, objs, fields_):
+        # SQLite runs a prepared UPDATE per row in-process: executemany is as fast as it gets.
+        qn = self.connection.ops.quote_name
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(
+            qn(self.opts.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields_), qn(self.opts.pk.column)
+        )
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(objs), self.batch_size):
+                cursor.executemany(sql, self._update_rows(objs[start : start + self.batch_size], fields_))
+
+    def _update_from_values(self, objs, fields_):
+        # PostgreSQL: one UPDATE … FROM (VALUES …) per batch instead of a round trip per row.
+        qn = self.connection.ops.quote_name
+        conn = self.connection
+        pk = self.opts.pk
+        all_fields = [*fields_, pk]
+        casts = [f"%s::{f.cast_db_type(conn) or f.db_type(conn)}" for f in all_fields]
+        names = [f"c{i}" for i in range(len(all_fields))]
+        row_sql = "(" + ", ".join(casts) + ")"
+        step = max(1, min(self.batch_size, 60000 // len(all_fields)))
+        with conn.cursor() as cursor:
+            for start in range(0, len(objs), step):
+                rows = self._update_rows(objs[start : start + step], fields_)
+                sql = "UPDATE {t} SET {sets} FROM (VALUES {values}) AS v({names}) WHERE {t}.{pk} = v.{last}".format(
+                    t=qn(self.opts.db_table),
+                    sets=", ".join(f"{qn(f.column)} = v.{n}" for f, n in zip(fields_, names, strict=False)),
+                    values=", ".join([row_sql] * len(rows)),
+                    names=", ".join(names),
+                    pk=qn(pk.column),
+                    last=names[-1],
+                )
+                cursor.execute(sql, [v for row in rows for v in row])
+
+    # --- history ---------------------------------------------------------------------
 
     def _prepare_history(self):
         hmodel = self.history_model
@@ -81,81 +317,62 @@ class BulkWriter:
                 extra.append(name)
         self._tracked = tracked
         self._extra_names = extra
-        self._history_sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(hmodel._meta.db_table), ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
+        self._history_head = "INSERT INTO {} ({}) VALUES ".format(
+            qn(hmodel._meta.db_table), ", ".join(qn(c) for c in columns)
         )
+        self._history_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        self._history_step = max(1, min(self.batch_size, self._max_params // len(columns)))
         date_field = own.get("history_date")
         self._history_date_value = (
             date_field.get_db_prep_save(self.history_date, self.connection) if date_field else None
         )
+        # When the history table tracks exactly [pk] + the inserted columns, in that order,
+        # a new row's converted values are reused for its history row.
+        tracked_names = [a for a, _c in tracked]
+        self._history_reuses_insert = tracked_names == [self.pk_attname] + [a for a, _c in self.insert_converters]
 
-    def _history_rows(self, objs, history_type):
+    def _history_tail(self, history_type):
         extra_values = {
             "history_date": self._history_date_value,
             "history_change_reason": self.reason or None,
             "history_type": history_type,
             "history_user": self.user_id,
         }
-        tail = tuple(extra_values[n] for n in self._extra_names)
+        return tuple(extra_values[n] for n in self._extra_names)
+
+    def _history_rows(self, objs, history_type):
+        tail = self._history_tail(history_type)
         tracked = self._tracked
         rows = []
         for obj in objs:
             d = obj.__dict__
             values = []
             for attname, convert in tracked:
-                value = d.get(attname) if attname in d else getattr(obj, attname)
+                value = d[attname] if attname in d else getattr(obj, attname)
                 values.append(value if convert is None or value is None else convert(value))
             rows.append((*values, *tail))
         return rows
 
-    def write_history(self, objs, history_type):
+    def write_history(self, objs, history_type, converted=None):
         if self.history_model is None or not objs:
             return
+        if converted is not None and self._history_reuses_insert:
+            tail = self._history_tail(history_type)
+            pk = self.pk_attname
+            rows = [(obj.__dict__[pk], *values, *tail) for obj, values in zip(objs, converted, strict=True)]
+        else:
+            rows = self._history_rows(objs, history_type)
+        # Multi-row INSERTs: one statement per batch on both backends (executemany on
+        # PostgreSQL would be a statement per row).
+        step = self._history_step
+        full_sql = None
         with self.connection.cursor() as cursor:
-            for start in range(0, len(objs), self.batch_size):
-                cursor.executemany(
-                    self._history_sql, self._history_rows(objs[start : start + self.batch_size], history_type)
-                )
-
-    def create(self, objs: list) -> list:
-        """INSERT the objects (primary keys come back) and their "+" history rows."""
-        if not objs:
-            return objs
-        created = self.model._default_manager.using(self.using).bulk_create(objs, batch_size=self.batch_size)
-        self.write_history(created, "+")
-        return created
-
-    def update(self, objs: list, attnames: list[str]) -> None:
-        """UPDATE the given columns of the objects by primary key, and their "~" history rows."""
-        if not objs:
-            return
-        opts = self.model._meta
-        qn = self.connection.ops.quote_name
-        fields_ = [_by_attname(opts, a) for a in attnames]
-        auto_now = [f for f in opts.concrete_fields if getattr(f, "auto_now", False) and f not in fields_]
-        for f in auto_now:
-            for obj in objs:
-                f.pre_save(obj, add=False)
-        fields_ += auto_now
-        sql = "UPDATE {} SET {} WHERE {} = %s".format(
-            qn(opts.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields_), qn(opts.pk.column)
-        )
-        converters = [(f.attname, _converter(f, self.connection)) for f in fields_]
-        pk_attname = opts.pk.attname
-        with self.connection.cursor() as cursor:
-            for start in range(0, len(objs), self.batch_size):
-                rows = []
-                for obj in objs[start : start + self.batch_size]:
-                    d = obj.__dict__
-                    values = [d[a] if c is None or d[a] is None else c(d[a]) for a, c in converters]
-                    values.append(d[pk_attname])
-                    rows.append(values)
-                cursor.executemany(sql, rows)
-        self.write_history(objs, "~")
-
-
-def _by_attname(opts, attname):
-    for f in opts.concrete_fields:
-        if f.attname == attname:
-            return f
-    raise FieldDoesNotExist(attname)
+            for start in range(0, len(rows), step):
+                chunk = rows[start : start + step]
+                if len(chunk) == step and full_sql is not None:
+                    sql = full_sql
+                else:
+                    sql = self._history_head + ", ".join([self._history_row] * len(chunk))
+                    if len(chunk) == step:
+                        full_sql = sql
+                cursor.execute(sql, [v for row in chunk for v in row])

@@ -27,6 +27,7 @@ from ntm_site.text import fold, fold_compact
 
 from . import limits
 from .errors import WorkbookError
+from .workbooks import unescape_text
 
 HEADER_SEARCH_ROWS = 30
 MSG_CORRUPT_ZIP = _("Tệp bảng tính bị hỏng (không giải nén được). Hãy mở và lưu lại bằng Excel.")
@@ -98,9 +99,11 @@ def _looks_like_text(data: bytes) -> bool:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
-        # A multi-byte character cut at the end of the sample is fine.
+        # A multi-byte character cut at the end of the sample is fine; text in a legacy code page
+        # (no control bytes) is still text, and decode_text() says how to save it as UTF-8.
         if e.start < len(head) - 4:
-            return False
+            controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+            return controls == 0
     return True
 
 
@@ -149,6 +152,8 @@ def clean_cell(value):
         if not value:
             return None
         value = unicodedata.normalize("NFC", value).strip()
+        if value[:1] == "'":
+            value = unescape_text(value)  # our own exports' formula escaping
         return value or None
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 2**53:

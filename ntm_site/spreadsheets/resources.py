@@ -238,8 +238,11 @@ class NtmResource(resources.ModelResource):
         required_names = {fold(str(n)) for n in (self.option("required_columns") or ())}
         key_attrs = set(self.get_import_id_fields())
         columns = []
-        for name, field_ in self.fields.items():
-            if field_.readonly or not field_.attribute or "__" in field_.attribute:
+        order = list(self._meta.import_order or self._meta.fields or ())
+        names = sorted(self.fields, key=lambda n: order.index(n) if n in order else len(order))
+        for name in names:
+            field_ = self.fields[name]
+            if (field_.readonly and field_.attribute) or (field_.attribute and "__" in field_.attribute):
                 continue
             if field_.attribute == "id" and "id" not in key_attrs:
                 continue
@@ -291,7 +294,7 @@ class NtmResource(resources.ModelResource):
         """
         record = {}
         for key, column in row.columns.items():
-            if column.field is None or key not in row.values:
+            if column.field is None or not column.field.attribute or key not in row.values:
                 continue
             record[column.field.attribute] = row.clean(key)
         return [record]
@@ -311,6 +314,17 @@ class NtmResource(resources.ModelResource):
 
     def prepare_instance(self, instance, record: dict, *, is_new: bool) -> None:
         """Last touch before a row is written (bulk writes skip `save()`): fill derived fields."""
+
+    def prepare_chunk(self, records: list[dict], *, engine) -> None:
+        """Called with each chunk of records (up to 5,000) before they are matched and written.
+
+        The place to resolve or create, in bulk, rows the records hang from (set the
+        attribute on each record); `engine.writer_for(Model)` writes them with history.
+        Raise ValidationError to fail every row of the chunk.
+        """
+
+    def before_write(self, instance, record: dict, *, is_new: bool) -> None:
+        """Called only for rows about to be written (new or changed): stamp who/when here."""
 
     def after_import_rows(self, report, *, dry_run: bool) -> None:
         """Called after the last row, inside the transaction (counts are final)."""

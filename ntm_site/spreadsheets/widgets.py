@@ -183,22 +183,23 @@ class VNDateWidget(widgets.DateWidget):
                 return self._check(EXCEL_EPOCH + datetime.timedelta(days=int(value)))
             raise CellError(_("cần {what}.").format(what=self.expected))
         text = str(value).strip()
-        try:
-            match = _DATE_DMY.match(text)
-            if match:
-                day, month, year = (int(g) for g in match.groups())
-                if year < 100:
-                    year += 2000 if year < 70 else 1900
-                return self._check(datetime.date(year, month, day))
+        if text.isdigit():
+            return self.clean(int(text))
+        match = _DATE_DMY.match(text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            if year < 100:
+                year += 2000 if year < 70 else 1900
+        else:
             match = _DATE_YMD.match(text)
-            if match:
-                year, month, day = (int(g) for g in match.groups())
-                return self._check(datetime.date(year, month, day))
-            if text.isdigit():
-                return self.clean(int(text))
+            if not match:
+                raise CellError(_("cần {what}.").format(what=self.expected))
+            year, month, day = (int(g) for g in match.groups())
+        try:
+            found = datetime.date(year, month, day)
         except ValueError:
             raise CellError(_("ngày không có thật: cần {what}.").format(what=self.expected)) from None
-        raise CellError(_("cần {what}.").format(what=self.expected))
+        return self._check(found)
 
     def render(self, value, obj=None, **kwargs):
         if kwargs.get("force_native_type"):
@@ -251,6 +252,7 @@ class ChoiceWidget(widgets.Widget):
         self.choices = list(getattr(choices, "choices", choices))
         self.aliases = aliases or {}
         self._index = None
+        self._seen = {}  # raw cell -> code: a sheet repeats the same few words thousands of times
         super().__init__(**kwargs)
 
     @property
@@ -270,12 +272,18 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
+        try:
+            return self._seen[value]
+        except (KeyError, TypeError):
+            pass
         index = self._index or self._build()
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         found = index.get(fold(str(value)))
         if found is None:
             raise CellError(_("cần một trong các giá trị: {choices}.").format(choices=", ".join(self.labels)))
+        if len(self._seen) < 1000:
+            self._seen[value] = found
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -509,8 +517,8 @@ class UnitWidget(_LookupWidget):
         """The pk of the unit `value` names, or CellError."""
         cache = self._cache if self._cache is not None else self._load()
         day = valid_on if valid_on is not None else self.valid_on
-        if isinstance(day, datetime.datetime):
-            day = day.date()
+        days = list(day) if isinstance(day, list | tuple) else [day]
+        days = [d.date() if isinstance(d, datetime.datetime) else d for d in days]
         text = _code_text(value)
         candidates = None
         if text.isdigit():
@@ -533,10 +541,13 @@ class UnitWidget(_LookupWidget):
                 ]
             if not candidates:
                 raise CellError(_("không tìm thấy đơn vị hành chính tên này (ghi “tên, tên đơn vị cấp trên” hoặc mã)."))
-        valid = self._valid(candidates, day)
+        for day in days:
+            valid = self._valid(candidates, day)
+            if valid:
+                break
         if not valid:
             raise CellError(
-                _("đơn vị không còn hiệu lực vào ngày {day} ({units}).").format(
+                _("đơn vị chưa có hoặc đã hết hiệu lực vào ngày {day} ({units}).").format(
                     day=day.strftime("%d/%m/%Y"), units="; ".join(self._describe(pk) for pk in candidates[:5])
                 )
             )

@@ -1,0 +1,432 @@
+"""Import benchmark: the criteria workbook through the floor, our engine and stock django-import-export.
+
+    make bench                      # SQLite, and PostgreSQL too when DATABASE_URL is set
+    python benchmarks/import_bench.py --communes 5000 --backends sqlite
+
+Workload: a wide criteria workbook of N communes x 19 criteria (title block, numbering row,
+"Tổng cộng" row, statuses typed "Đạt"/"x"/"Chưa đạt"/"-"...), the same data in long layout,
+and a version of the wide file where every status changed (the update run).
+
+Stages, each in a fresh process (so its peak memory is its own), on a database prepared
+once per backend (migrated, the whole country of units, one national criteria set):
+
+  floor        calamine read + dict key resolution + Assessment.objects.bulk_create, one transaction
+  ours-fresh   workbook_import(AssessmentWideResource) into an empty table
+  ours-update  the changed wide file over those rows (every assessment updated)
+  ours-long    workbook_import(AssessmentResource) of the long file into an empty table
+  stock        a plain django-import-export ModelResource (ForeignKeyWidget, import_id_fields)
+               on a slice of the long file (N*19/10 rows), time scaled to the full size
+
+Not a unit test: it prints rows/s, ratios and peak memory, and exits 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEAR = 2019
+TARGET_FLOOR_RATIO = 2.0
+TARGET_STOCK_SPEEDUP = 30.0
+TARGET_PEAK_MIB = 400
+
+
+def setup_django(database_url: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm_site.settings")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- preparing a database --------------------------------------------------------------
+
+
+def prepare_database(database_url: str, communes: int, workdir: Path) -> dict:
+    """Migrate, load the units, create the criteria set, write the workbooks. Returns file paths."""
+    setup_django(database_url)
+    from django.core.management import call_command
+
+    from divisions.models import AdministrativeUnit
+
+    call_command("migrate", verbosity=0)
+    if not AdministrativeUnit.objects.exists():
+        call_command("load_divisions", edition="legacy", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from ntm_site.tests.factories import national_commune_set
+
+    national_commune_set()
+    get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
+    codes = list(
+        AdministrativeUnit.objects.filter(level=3, kind="xa", edition="legacy")
+        .order_by("code")
+        .values_list("code", "name")[:communes]
+    )
+    if len(codes) < communes:
+        raise SystemExit(f"only {len(codes)} communes available")
+    return write_workbooks(codes, workdir)
+
+
+def write_workbooks(codes, workdir: Path) -> dict:
+    from openpyxl import Workbook
+
+    rng = random.Random(2019)
+    met, not_met = ["Đạt", "Đạt", "x", "1", "Đạt"], ["Chưa đạt", "-", "0"]
+    statuses = {}
+    for code, _name in codes:
+        statuses[code] = [rng.random() < 0.6 for _ in range(19)]
+
+    def cell(ok):
+        return rng.choice(met) if ok else rng.choice(not_met)
+
+    def wide(path, flip):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Tổng hợp")
+        ws.append(["ỦY BAN NHÂN DÂN TỈNH"])
+        ws.append(["BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI NĂM 2019"])
+        ws.append([])
+        ws.append(["STT", "Mã xã", "Tên xã", "Năm", *[f"TC{n}" for n in range(1, 20)], "Ghi chú"])
+        ws.append([f"({n})" for n in range(1, 25)])
+        for i, (code, name) in enumerate(codes, start=1):
+            flags = statuses[code]
+            ws.append([i, code, name, YEAR, *[cell(f != flip) for f in flags], ""])
+        ws.append(["Tổng cộng", None, None, None, *[None] * 19])
+        wb.save(path)
+
+    def long(path, limit=None, stock=False):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Danh sách")
+        if stock:
+            ws.append(["commune", "criterion", "year", "status"])
+        else:
+            ws.append(["DANH SÁCH KẾT QUẢ ĐÁNH GIÁ TIÊU CHÍ"])
+            ws.append([])
+            ws.append(["Mã xã", "Tên xã", "Năm", "Tiêu chí", "Kết quả"])
+        n = 0
+        for code, name in codes:
+            for number, ok in enumerate(statuses[code], start=1):
+                if limit is not None and n >= limit:
+                    break
+                n += 1
+                if stock:
+                    ws.append([code, number, YEAR, "dat" if ok else "chua_dat"])
+                else:
+                    ws.append([code, name, YEAR, number, "Đạt" if ok else "Chưa đạt"])
+        wb.save(path)
+
+    files = {
+        "wide": str(workdir / "tieu_chi_rong.xlsx"),
+        "wide_update": str(workdir / "tieu_chi_rong_cap_nhat.xlsx"),
+        "long": str(workdir / "tieu_chi_dai.xlsx"),
+        "stock": str(workdir / "tieu_chi_stock_slice.xlsx"),
+    }
+    wide(files["wide"], flip=False)
+    wide(files["wide_update"], flip=True)
+    long(files["long"])
+    long(files["stock"], limit=len(codes) * 19 // 10, stock=True)
+    return files
+
+
+# --- stages (each runs in its own process) -----------------------------------------------
+
+
+def _reset_assessments():
+    from django.db import connection
+
+    from criteria.models import Assessment
+    from ntm_site.models import ImportBatch
+
+    models_ = [Assessment.history.model, Assessment]
+    try:
+        from criteria.models import CommuneYear
+
+        models_ += [CommuneYear.history.model, CommuneYear]
+    except ImportError:
+        pass
+    with connection.cursor() as cursor:
+        for model in models_:
+            if connection.vendor == "postgresql":
+                cursor.execute(f'TRUNCATE TABLE "{model._meta.db_table}" CASCADE')
+            else:
+                cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
+    ImportBatch.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def stage_floor(path):
+    from django.db import transaction
+    from python_calamine import CalamineWorkbook
+
+    from criteria.models import Assessment, Criterion
+    from divisions.models import AdministrativeUnit
+
+    has_commune_year = any(f.name == "commune_year" for f in Assessment._meta.fields)
+    started = time.perf_counter()
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    header = next(i for i, r in enumerate(rows[:30]) if "Mã xã" in r)
+    communes = dict(AdministrativeUnit.objects.filter(level=3, edition="legacy").values_list("code", "id"))
+    criteria = dict(Criterion.objects.filter(criteria_set__code="qd-1980-xa").values_list("number", "id"))
+    status = {"Đạt": "dat", "x": "dat", "1": "dat", "Chưa đạt": "chua_dat", "-": "chua_dat", "0": "chua_dat"}
+    objs, pairs = [], []
+    for r in rows[header + 2 :]:
+        code = r[1]
+        if not code or r[0] == "Tổng cộng":
+            continue
+        commune_id = communes[str(code)]
+        year = int(r[3])
+        pairs.append((commune_id, year))
+        for n in range(1, 20):
+            value = r[3 + n]
+            value = str(int(value)) if isinstance(value, float) else value
+            objs.append(Assessment(commune_id=commune_id, criterion_id=criteria[n], year=year, status=status[value]))
+    with transaction.atomic():
+        if has_commune_year:
+            from criteria.models import CommuneYear
+
+            set_id = Criterion.objects.get(pk=criteria[1]).criteria_set_id
+            years = CommuneYear.objects.bulk_create(
+                [CommuneYear(commune_id=c, year=y, criteria_set_id=set_id) for c, y in pairs]
+            )
+            by_pair = {(cy.commune_id, cy.year): cy.pk for cy in years}
+            for obj in objs:
+                obj.commune_year_id = by_pair[(obj.commune_id, obj.year)]
+        Assessment.objects.bulk_create(objs)
+    return len(objs), time.perf_counter() - started
+
+
+def wide_slug():
+    """The criteria app's wide resource ("assessments-wide"; "assessments" in the engine's first cut)."""
+    from ntm_site.spreadsheets.registry import all_resources
+
+    return "assessments-wide" if "assessments-wide" in all_resources() else "assessments"
+
+
+def stage_ours(path, slug):
+    from django.contrib.auth import get_user_model
+
+    from ntm_site.spreadsheets.registry import get_resource
+    from ntm_site.spreadsheets.services import workbook_import
+
+    user = get_user_model().objects.get(username="bench")
+    started = time.perf_counter()
+    report = workbook_import(resource_class=get_resource(slug), file=path, user=user)
+    seconds = time.perf_counter() - started
+    if not report.ok:
+        raise SystemExit("import failed: " + "\n".join(report.error_lines(10)))
+    return report.created + report.updated, seconds, report.counts
+
+
+def stage_stock(path):
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from criteria.models import Assessment, Criterion
+    from divisions.models import AdministrativeUnit
+
+    has_commune_year = any(f.name == "commune_year" for f in Assessment._meta.fields)
+
+    class LegacyUnitWidget(widgets.ForeignKeyWidget):
+        def get_queryset(self, value, row, *args, **kwargs):
+            return AdministrativeUnit.objects.filter(edition="legacy", level=3)
+
+    class CriterionWidget(widgets.ForeignKeyWidget):
+        def get_queryset(self, value, row, *args, **kwargs):
+            return Criterion.objects.filter(criteria_set__code="qd-1980-xa")
+
+    class StockAssessmentResource(resources.ModelResource):
+        commune = fields.Field(
+            attribute="commune", column_name="commune", widget=LegacyUnitWidget(AdministrativeUnit, "code")
+        )
+        criterion = fields.Field(
+            attribute="criterion", column_name="criterion", widget=CriterionWidget(Criterion, "number")
+        )
+
+        class Meta:
+            model = Assessment
+            fields = ("commune", "criterion", "year", "status")
+            import_id_fields = ("commune", "criterion", "year")
+
+        def before_save_instance(self, instance, row, **kwargs):
+            if has_commune_year:
+                from criteria.models import CommuneYear
+
+                instance.commune_year, _ = CommuneYear.objects.get_or_create(
+                    commune=instance.commune,
+                    year=instance.year,
+                    defaults={"criteria_set": instance.criterion.criteria_set},
+                )
+
+    started = time.perf_counter()
+    with open(path, "rb") as fh:
+        dataset = tablib.Dataset().load(fh.read(), format="xlsx")
+    result = StockAssessmentResource().import_data(dataset, use_transactions=True)
+    seconds = time.perf_counter() - started
+    if result.has_errors() or result.has_validation_errors():
+        raise SystemExit("stock import failed")
+    return len(dataset), seconds
+
+
+def run_stage(args):
+    setup_django(args.database_url)
+    if args.stage in ("floor", "ours-fresh", "ours-long", "stock"):
+        _reset_assessments()
+    extra = {}
+    cpu = time.process_time()
+    if args.stage == "floor":
+        rows, seconds = stage_floor(args.file)
+    elif args.stage in ("ours-fresh", "ours-update"):
+        rows, seconds, extra = stage_ours(args.file, wide_slug())
+    elif args.stage == "ours-long":
+        rows, seconds, extra = stage_ours(args.file, "assessments-long")
+    else:
+        rows, seconds = stage_stock(args.file)
+    cpu = time.process_time() - cpu
+    print(json.dumps({"rows": rows, "seconds": seconds, "cpu": cpu, "peak_mib": peak_mib(), "counts": extra}))
+
+
+# --- the driver ------------------------------------------------------------------------
+
+
+def child(stage, database_url, file):
+    out = subprocess.run(
+        [sys.executable, __file__, "--stage", stage, "--database-url", database_url, "--file", file],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pg_bench_url(url: str) -> str:
+    """The PostgreSQL URL with its database renamed *_bench (created if missing); the suite's DB is untouched."""
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    parsed = urlparse(url)
+    name = (parsed.path.lstrip("/") or "ntm") + "_bench"
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunparse(parsed._replace(path="/" + name))
+
+
+def bench_backend(label, database_url, communes, workdir, repeat=1):
+    print(f"\n== {label}: preparing (units, criteria set, workbooks)…", flush=True)
+    prep = subprocess.run(
+        [sys.executable, __file__, "--prepare", "--database-url", database_url]
+        + ["--communes", str(communes), "--workdir", str(workdir)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    files = json.loads(prep.stdout.strip().splitlines()[-1])
+    plan = [("floor", "wide"), ("ours-fresh", "wide"), ("ours-update", "wide_update"), ("ours-long", "long")]
+    results = {}
+    for round_ in range(repeat):
+        for stage, file in plan + ([("stock", "stock")] if round_ == 0 else []):
+            r = child(stage, database_url, files[file])
+            best = results.get(stage)
+            if best is None or r["seconds"] < best["seconds"]:
+                results[stage] = r
+            print(
+                f"   {stage:<12} {r['rows']:>7} rows {r['seconds']:>8.2f} s (cpu {r['cpu']:>6.2f} s)"
+                f" {r['rows'] / r['seconds']:>8.0f} rows/s  peak {r['peak_mib']:>4.0f} MiB",
+                flush=True,
+            )
+    full_rows = results["floor"]["rows"]
+    stock_rate = results["stock"]["rows"] / results["stock"]["seconds"]
+    stock_scaled = full_rows / stock_rate
+    floor_s = results["floor"]["seconds"]
+    summary = {
+        "fresh/floor": results["ours-fresh"]["seconds"] / floor_s,
+        "update/floor": results["ours-update"]["seconds"] / floor_s,
+        "long/floor": results["ours-long"]["seconds"] / floor_s,
+        "fresh/floor (cpu)": results["ours-fresh"]["cpu"] / results["floor"]["cpu"],
+        "update/floor (cpu)": results["ours-update"]["cpu"] / results["floor"]["cpu"],
+        "speedup vs stock (fresh)": stock_scaled / results["ours-fresh"]["seconds"],
+        "speedup vs stock (update)": stock_scaled / results["ours-update"]["seconds"],
+        "peak MiB (ours)": max(results[s]["peak_mib"] for s in ("ours-fresh", "ours-update", "ours-long")),
+    }
+    print(f"   best of {repeat}; stock scaled to {full_rows} rows: {stock_scaled:.1f} s ({stock_rate:.0f} rows/s)")
+    for key, value in summary.items():
+        print(f"   {key:<26} {value:8.2f}")
+    ok = (
+        summary["fresh/floor"] <= TARGET_FLOOR_RATIO
+        and summary["update/floor"] <= TARGET_FLOOR_RATIO
+        and summary["speedup vs stock (fresh)"] >= TARGET_STOCK_SPEEDUP
+        and summary["speedup vs stock (update)"] >= TARGET_STOCK_SPEEDUP
+        and summary["peak MiB (ours)"] < TARGET_PEAK_MIB
+    )
+    print("   targets (≤ 2.0× floor, ≥ 30× stock, < 400 MiB):", "met" if ok else "MISSED", flush=True)
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--communes", type=int, default=5000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each stage (the best is kept; stock runs once)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (workbooks, SQLite file)")
+    parser.add_argument("--stage")
+    parser.add_argument("--prepare", action="store_true")
+    parser.add_argument("--database-url")
+    parser.add_argument("--file")
+    parser.add_argument("--workdir")
+    args = parser.parse_args()
+    if args.stage:
+        return run_stage(args)
+    if args.prepare:
+        files = prepare_database(args.database_url, args.communes, Path(args.workdir))
+        print(json.dumps(files))
+        return None
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load {load}")
+    workdir = Path(tempfile.mkdtemp(prefix="ntm_bench_"))
+    ok = True
+    try:
+        backends = [b.strip() for b in args.backends.split(",")]
+        if "sqlite" in backends:
+            ok &= bench_backend("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", args.communes, workdir, args.repeat)
+        if "postgresql" in backends:
+            url = os.environ.get("DATABASE_URL", "")
+            if url.startswith("postgres"):
+                ok &= bench_backend("PostgreSQL", pg_bench_url(url), args.communes, workdir, args.repeat)
+            else:
+                print("\n(PostgreSQL skipped: set DATABASE_URL=postgres://… to include it)")
+    finally:
+        if args.keep:
+            print(f"\nKept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main() or 0)

@@ -1,0 +1,252 @@
+"""Writes that span several rows or models of the minutes."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.choices import TaskStatus
+from meetings.models import FollowUpTask, Meeting
+from meetings.resources import MINUTES_SHEETS
+from ntm_site.text import fold
+
+# The name of the whole-workbook template (each sheet also has a template of its own).
+MINUTES_SLUG = "meeting-minutes"
+
+
+@transaction.atomic
+def meeting_sync_task_dates(*, meeting: Meeting) -> int:
+    """Copy the meeting's day onto its tasks (after the date changed); returns the number of tasks updated."""
+    return meeting.tasks.exclude(meeting_date=meeting.local_date).update(meeting_date=meeting.local_date)
+
+
+@transaction.atomic
+def task_mark_done(
+    *, task: FollowUpTask, done_on: datetime.date | None = None, result: str = "", user=None
+) -> FollowUpTask:
+    """Mark one task done on `done_on` (default today), appending `result` to what it records."""
+    done_on = done_on or timezone.localdate()
+    if done_on < task.meeting_date:
+        raise ValidationError(
+            _("Ngày hoàn thành không được trước ngày họp ({date}).").format(date=task.meeting_date.strftime("%d/%m/%Y"))
+        )
+    task.status = TaskStatus.DONE
+    task.done_on = done_on
+    if result:
+        task.result = f"{task.result}\n{result}".strip()
+    task.save()
+    return task
+
+
+# --- the minutes workbook -------------------------------------------------------------------
+
+
+@dataclass
+class SheetResult:
+    """One sheet of the minutes workbook: which template read it and what came of it."""
+
+    resource_class: type
+    sheet: object = None  # the reader's Sheet, None when the workbook has no such sheet
+    report: object = None  # the engine's ImportReport once the sheet was run
+    checked: bool = False
+
+    @property
+    def title(self) -> str:
+        return str(self.resource_class.option("sheet_title"))
+
+    @property
+    def status(self) -> str:
+        if self.sheet is None:
+            return str(_("không có trang này"))
+        if not self.checked:
+            return str(_("chưa kiểm tra (trang trước có lỗi)"))
+        return str(_("có lỗi")) if not self.report.ok else str(_("đạt"))
+
+
+@dataclass
+class MinutesImportReport:
+    """What a minutes workbook import did (or would do), sheet by sheet.
+
+    It answers the same questions as the engine's ImportReport (counts, errors, preview),
+    so the engine's admin pages can show it.
+    """
+
+    file_name: str = ""
+    dry_run: bool = False
+    file_format: str = ""
+    fatal: str = ""
+    sheets: list = field(default_factory=list)
+    template: str = MINUTES_SLUG
+
+    def _sum(self, name) -> int:
+        return sum(getattr(s.report, name) for s in self.sheets if s.report is not None)
+
+    rows = property(lambda self: self._sum("rows"))
+    created = property(lambda self: self._sum("created"))
+    updated = property(lambda self: self._sum("updated"))
+    unchanged = property(lambda self: self._sum("unchanged"))
+    skipped = property(lambda self: self._sum("skipped"))
+
+    @property
+    def failed_sheet(self):
+        return next((s for s in self.sheets if s.report is not None and not s.report.ok), None)
+
+    @property
+    def errors(self) -> list:
+        return [e for s in self.sheets if s.report is not None for e in s.report.errors]
+
+    @property
+    def error_rows(self) -> set:
+        return {(s.title, n) for s in self.sheets if s.report is not None for n in s.report.error_rows}
+
+    @property
+    def sheet(self) -> str:
+        failed = self.failed_sheet
+        return failed.report.sheet if failed is not None else ""
+
+    @property
+    def header_row(self) -> int:
+        failed = self.failed_sheet
+        return failed.report.header_row if failed is not None else 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.fatal and self.failed_sheet is None
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    @property
+    def counts(self) -> dict:
+        fatal = sum(1 for s in self.sheets if s.report is not None and s.report.fatal) + (1 if self.fatal else 0)
+        return {
+            "new": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": len(self.errors) + fatal,
+        }
+
+    @property
+    def preview(self) -> list:
+        first = next((s for s in self.sheets if s.report is not None and s.report.preview), None)
+        return first.report.preview if first else []
+
+    @property
+    def preview_headers(self) -> list:
+        first = next((s for s in self.sheets if s.report is not None and s.report.preview), None)
+        return first.report.preview_headers if first else []
+
+    @property
+    def batch_id(self):
+        ids = [s.report.batch_id for s in self.sheets if s.report is not None and s.report.batch_id]
+        return ", ".join(str(i) for i in ids)
+
+    def summary(self) -> str:
+        parts = []
+        for s in self.sheets:
+            if s.report is not None:
+                parts.append(
+                    str(_("{sheet}: {new} mới, {updated} cập nhật, {unchanged} không đổi")).format(
+                        sheet=s.title, new=s.report.created, updated=s.report.updated, unchanged=s.report.unchanged
+                    )
+                )
+        return "; ".join(parts) + "."
+
+    def error_lines(self, limit: int | None = None) -> list[str]:
+        lines = [self.fatal] if self.fatal else []
+        for s in self.sheets:
+            if s.report is not None:
+                lines += s.report.error_lines()
+        return lines if limit is None else lines[:limit]
+
+
+def _assign_sheets(sheets) -> list[SheetResult]:
+    """Which sheet of the workbook each template reads: by the sheet's name, else by its header row."""
+    from ntm_site.spreadsheets.errors import WorkbookError
+    from ntm_site.spreadsheets.reader import find_header
+
+    results = [SheetResult(resource_class=r) for r in MINUTES_SHEETS]
+    free = list(sheets)
+    for result in results:
+        names = {fold(result.title), fold(str(result.resource_class.get_template_title()))}
+        for sheet in free:
+            if fold(sheet.name) in names:
+                result.sheet = sheet
+                free.remove(sheet)
+                break
+    for result in results:
+        if result.sheet is not None:
+            continue
+        resource = result.resource_class()
+        columns = resource.get_import_columns()
+        required = [c.key for c in columns if c.required]
+        for sheet in free:
+            try:
+                find_header([sheet], columns, required)
+            except WorkbookError:
+                continue
+            result.sheet = sheet
+            free.remove(sheet)
+            break
+    return results
+
+
+def minutes_workbook_import(*, file, user=None, dry_run: bool = False, file_name: str | None = None):
+    """Import a minutes workbook (meetings, participants, speeches, conclusions, tasks) in one transaction.
+
+    The sheets run in that order through the spreadsheet engine, each seeing what the
+    earlier ones wrote (a speech names a participant of the sheet before). All or nothing:
+    at the first sheet with an error the rest are left unchecked and everything is
+    rolled back; a dry run (the admin's preview) is rolled back too.
+    """
+    from ntm_site.spreadsheets.engine import ImportEngine
+    from ntm_site.spreadsheets.errors import WorkbookError
+    from ntm_site.spreadsheets.reader import read_sheets
+    from ntm_site.spreadsheets.services import read_upload
+
+    report = MinutesImportReport(file_name=file_name or "", dry_run=dry_run)
+    try:
+        data, name = read_upload(file)
+        report.file_name = file_name or name
+        report.file_format, sheets = read_sheets(data, report.file_name)
+    except WorkbookError as e:
+        report.fatal = str(e)
+        return report
+    report.sheets = _assign_sheets(sheets)
+    if all(s.sheet is None for s in report.sheets):
+        report.fatal = str(
+            _("Không thấy trang nào của biểu mẫu biên bản ({names}): hãy dùng biểu mẫu tải về từ trang Hội nghị.")
+        ).format(names=", ".join(f"“{s.title}”" for s in report.sheets))
+        return report
+    failed = None
+    with transaction.atomic():
+        for result in report.sheets:
+            if result.sheet is None or failed is not None:
+                continue
+            # Written for real inside this transaction, so that later sheets find these rows;
+            # the whole transaction is rolled back below for a dry run or an error.
+            engine = ImportEngine(result.resource_class(), dry_run=False, user=user, file_name=report.file_name)
+            engine.report.file_format = report.file_format
+            try:
+                engine.run_sheets([result.sheet])
+            except WorkbookError as e:
+                engine.report.fatal = str(e)
+                engine.report.sheet = result.sheet.name
+            engine.report.batch_id = None if dry_run else engine.report.batch_id
+            result.report, result.checked = engine.report, True
+            if not engine.report.ok:
+                failed = engine
+        if failed is not None or dry_run:
+            transaction.set_rollback(True)
+    if failed is not None:
+        for result in report.sheets:
+            if result.report is not None:
+                result.report.batch_id = None  # rolled back with everything else
+        if not dry_run:
+            failed.report.batch_id = failed._log_failure().pk
+    return report
