@@ -219,8 +219,44 @@ class GuardedAdminMixin:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return _limit_formfield(formfield, request, self.model, db_field)
 
-    def get_inlines(self, request, obj):
-        return [scoped_inline(inline) for inline in super().get_inlines(request, obj)]
+    def get_inline_instances(self, request, obj=None):
+        # Django's own loop, with every inline made scoped (whatever get_inlines an admin overrides).
+        instances = []
+        for inline_class in self.get_inlines(request, obj):
+            inline = scoped_inline(inline_class)(self.model, self.admin_site)
+            if request:
+                if not (
+                    inline.has_view_or_change_permission(request, obj)
+                    or inline.has_add_permission(request, obj)
+                    or inline.has_delete_permission(request, obj)
+                ):
+                    continue
+                if not inline.has_add_permission(request, obj):
+                    inline.max_num = 0
+            instances.append(inline)
+        return instances
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if actions is not None:
+            actions.update(approval.admin_actions(self, request))
+        return actions
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        return shown + [f for f in approval.status_column(self) if f not in shown]
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return filters + [f for f in approval.status_column(self) if f not in filters]
+
+    def get_exclude(self, request, obj=None):
+        # The approval state changes only through its buttons (ntm_site.accounts.approval).
+        protected = approval.protected_fields(self.model)
+        excluded = super().get_exclude(request, obj)
+        if not protected:
+            return excluded
+        return [*(excluded or ()), *protected]
 
     def _refuse_unless_writable(self, request, obj, *, when):
         if not scope.allows(request.user, obj, WRITE):
@@ -254,6 +290,11 @@ class GuardedAdminMixin:
         self._refuse_unless_writable(request, obj, when="after")
 
     def save_formset(self, request, form, formset, change):
+        # Rows that say who attached them (evidence) get the user who saves the page.
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if instance.pk is None and hasattr(instance, "attached_by_id") and instance.attached_by_id is None:
+                instance.attached_by = request.user
         super().save_formset(request, form, formset, change)
         changed = [*getattr(formset, "new_objects", []), *(o for o, _f in getattr(formset, "changed_objects", []))]
         for obj in changed:

@@ -55,6 +55,7 @@ class Rule:
     shared_when_empty: paths whose empty value makes a row readable by every scoped user
         (an organisation with no home unit, a decision of no particular province).
     owner: path to the user who made the row; they always read it.
+    writers: roles that write every row (shared rows of no place: the people who attend meetings).
     """
 
     unit: tuple[str, ...] = ()
@@ -64,6 +65,7 @@ class Rule:
     public: bool = False
     shared_when_empty: tuple[str, ...] = ()
     owner: str = ""
+    writers: tuple[str, ...] = ()
 
     def unit_paths(self, action):
         return self.unit if action == READ or self.write_unit is None else self.write_unit
@@ -72,6 +74,12 @@ class Rule:
         return self.organisation if action == READ or self.write_organisation is None else self.write_organisation
 
 
+_MEETING_PART = {
+    "unit": ("meeting__organiser__home_unit",),
+    "organisation": ("meeting__organiser",),
+    "write_organisation": (),
+    "shared_when_empty": ("meeting__organiser__home_unit",),
+}
 _SPONSORED = {"unit": ("assignment__commune",), "organisation": ("assignment__organisation",)}
 
 # model label -> Rule. A model of the project that is missing here is closed to everyone but
@@ -85,6 +93,7 @@ RULES: dict[str, Rule] = {
     "criteria.indicator": Rule(unit=("criterion__criteria_set__province",), public=True),
     "criteria.indicatortarget": Rule(unit=("indicator__criterion__criteria_set__province",), public=True),
     "sponsorship.supportcategory": Rule(public=True),
+    "sponsorship.initiativefield": Rule(public=True),
     # Criteria records of a commune.
     "criteria.communeyear": Rule(unit=("commune",)),
     "criteria.assessment": Rule(unit=("commune",)),
@@ -113,6 +122,19 @@ RULES: dict[str, Rule] = {
     "sponsorship.proposal": Rule(
         unit=("activity__assignment__commune",), organisation=("activity__assignment__organisation",)
     ),
+    # Meetings belong where their organiser is based (an organiser of no place: every province reads them).
+    "meetings.meeting": Rule(
+        unit=("organiser__home_unit",),
+        organisation=("organiser",),
+        write_organisation=(),
+        shared_when_empty=("organiser__home_unit",),
+    ),
+    "meetings.meetingattachment": Rule(**_MEETING_PART),
+    "meetings.participation": Rule(**_MEETING_PART),
+    "meetings.speech": Rule(**_MEETING_PART),
+    "meetings.conclusion": Rule(**_MEETING_PART),
+    "meetings.followuptask": Rule(**_MEETING_PART),
+    "meetings.person": Rule(public=True, writers=(Role.PROVINCE_COORDINATOR,)),
     # Machinery and people.
     "ntm_site.importbatch": Rule(
         unit=("user__ntm_scope__unit",), organisation=("user__ntm_scope__organisation",), owner="user"
@@ -290,6 +312,8 @@ class Scope:
             return NOTHING
         if rule.public and action == READ:
             return None
+        if action == WRITE and self.role in rule.writers:
+            return None
         q = Q()
         matched = False
         if self.is_sponsor:
@@ -327,6 +351,8 @@ class Scope:
         rule = rule_for(model)
         if rule is None or self.role is None:
             return False
+        if self.role in rule.writers:
+            return True
         if self.is_sponsor:
             return bool(rule.organisation_paths(WRITE))
         return bool(rule.unit_paths(WRITE)) and not self.area(WRITE).empty
@@ -475,6 +501,8 @@ def choices_q(user, model, field_name: str, action: str = WRITE) -> Q | None:
     if not (field.many_to_one or field.one_to_one) or field.related_model is None:
         return None
     target = field.related_model
+    if action == WRITE and scope.role in rule.writers:
+        return None
     paths = rule.organisation_paths(action) if scope.is_sponsor else rule.unit_paths(action)
     if not paths:
         return NOTHING

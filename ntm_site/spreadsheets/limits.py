@@ -69,9 +69,9 @@ class Extent:
             if col > self.col_cap:
                 raise WorkbookError(
                     _(
-                        "Trang “{sheet}” có dữ liệu ở cột thứ {col}, vượt giới hạn {limit} cột. "
+                        "Trang “{sheet}” có dữ liệu ở ô {cell} (cột thứ {col}), vượt giới hạn {limit} cột. "
                         "Hãy xóa các cột thừa bên phải rồi lưu lại."
-                    ).format(sheet=self.sheet, col=_dot(col), limit=_dot(self.col_cap))
+                    ).format(sheet=self.sheet, cell=cell_name(row, col), col=_dot(col), limit=_dot(self.col_cap))
                 )
         if row > self.rows:
             self.rows = row
@@ -82,6 +82,15 @@ class Extent:
                     "Hãy xóa các dòng, cột thừa ở cuối trang rồi lưu lại."
                 ).format(sheet=self.sheet, rows=_dot(self.rows), cols=_dot(self.cols), limit=_dot(self.cell_cap))
             )
+
+
+def cell_name(row: int, col: int) -> str:
+    """Excel's name of a cell: (1048576, 16384) -> "XFD1048576"."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def _tags(part, pattern):

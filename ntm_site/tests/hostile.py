@@ -1,5 +1,6 @@
 """Crafted workbooks for the bad-input suite: tiny files that would unpack to huge sheets."""
 
+import functools
 import io
 import zipfile
 
@@ -59,6 +60,7 @@ def xlsx_parts(sheet_rows, shared=()):
     return buf.getvalue()
 
 
+@functools.cache
 def zip_bomb():
     """A sheet part that inflates to 1 GB (a comment of 'A's)."""
     filler = b"<!--" + b"A" * 10_000_000 + b"-->"

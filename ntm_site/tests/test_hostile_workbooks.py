@@ -123,15 +123,13 @@ def test_every_template_reports_a_malformed_file_and_writes_nothing(slug, resour
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("slug", "resource_class"), TEMPLATES, ids=[slug for slug, _ in TEMPLATES])
-@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
-def test_every_template_answers_hostile_cell_values_with_a_report(slug, resource_class, value, superuser):
-    """Every column holds the value: the import reports (row, column) problems or stores text, never crashes."""
+def test_every_template_answers_hostile_cell_values_with_a_report(slug, resource_class, superuser):
+    """One row per hostile value, in every column: the import reports (row, column) problems or stores text."""
     headers = _headers(resource_class)
+    rows = [[value] * len(headers) for value in HOSTILE_VALUES]
+    printable = [row for row in rows if not any(ord(ch) < 32 for ch in row[0])]  # openpyxl refuses control chars
     before = _count(resource_class)
-    files = [(csv_bytes([headers, [value] * len(headers)]), "x.csv")]
-    if not any(ord(ch) < 32 for ch in value):  # openpyxl cannot even write control characters to a cell
-        files.append((xlsx([headers, [value] * len(headers)]), "x.xlsx"))
-    for data, name in files:
+    for data, name in ((csv_bytes([headers, *rows]), "x.csv"), (xlsx([headers, *printable]), "x.xlsx")):
         report = workbook_import(resource_class=resource_class, file=data, user=superuser, file_name=name, dry_run=True)
         assert report.ok or report.errors or report.fatal
         for error in report.errors:

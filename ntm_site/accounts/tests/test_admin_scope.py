@@ -123,7 +123,7 @@ def test_adding_a_row_is_limited_to_the_write_scope(client, people, records):
     refused = client.post(add, support_form(records.s_phu))
     assert refused.status_code == 200 and "assignment" in refused.context["adminform"].form.errors
     assert SupportRecord.objects.count() == before
-    assert client.post(add, support_form(records.s_lien)).status_code == 302
+    assert client.post(add, support_form(records.s_lien, date="2017-06-01")).status_code == 302
     assert SupportRecord.objects.count() == before + 1
 
 
@@ -132,7 +132,7 @@ def test_sponsor_clerk_records_support_for_their_own_assignments_only(client, pe
     add = url("sponsorship_supportrecord_add")
     refused = client.post(add, support_form(records.s_phu))
     assert refused.status_code == 200 and "assignment" in refused.context["adminform"].form.errors
-    assert client.post(add, support_form(records.s_lien, value_vnd="1000")).status_code == 302
+    assert client.post(add, support_form(records.s_lien, date="2017-06-01", value_vnd="1000")).status_code == 302
     assert client.get(url("sponsorship_supportrecord_change", records.s_phu.pk)).status_code == 302
 
 
