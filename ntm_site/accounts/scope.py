@@ -139,6 +139,11 @@ RULES: dict[str, Rule] = {
     "ntm_site.importbatch": Rule(
         unit=("user__ntm_scope__unit",), organisation=("user__ntm_scope__organisation",), owner="user"
     ),
+    # A saved report filter belongs to its owner, and is read inside the owner's scope
+    # (the report page also lists those shared with the reader's groups).
+    "reports.savedfilter": Rule(
+        unit=("owner__ntm_scope__unit",), organisation=("owner__ntm_scope__organisation",), owner="owner"
+    ),
     "accounts.userscope": Rule(unit=("unit",), organisation=("organisation",), owner="user"),
     "auth.user": Rule(unit=("ntm_scope__unit",), organisation=("ntm_scope__organisation",), owner="pk"),
 }
