@@ -30,17 +30,18 @@ FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 D = datetime.date
 
 # --- organisations and documents the minutes refer to ------------------------------------------
-# The sponsorship demo (seeds/data/10_organisations.xlsx, 11_decisions.xlsx) already holds the Hà
-# Tĩnh bloc under its current name, the Party organisations of its departments, the Ninh Bình
-# agencies and Quyết định 140-QĐ/TU: the minutes refer to those by their exact names, and keep the
-# names the 2016 article uses ("Đảng ủy Khối các cơ quan tỉnh", "Sở Nội vụ") as written text.
+# The sponsorship demo (seeds/data/10_organisations.xlsx, 11_decisions.xlsx) already holds the Party
+# organisations of the Hà Tĩnh departments, the Ninh Bình agencies and Quyết định 140-QĐ/TU: the
+# minutes refer to those by their exact names, and keep the names the 2016 article uses ("Sở Nội
+# vụ") as written text. The 2016 organiser is the Đảng ủy Khối các cơ quan tỉnh as it then was: the
+# bloc later merged with the enterprises' bloc into the Đảng ủy Khối các cơ quan và doanh nghiệp
+# (the sponsorship demo's bloc), a body of its own, so the 2016 one is a row of its own here.
 # The organisations below are the ones no other demo has; 50_organisations.xlsx adds them through
 # the sponsorship template "organisations".
 
-BLOC = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh"
+BLOC_2016 = "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"  # the organiser of 15/08/2016
 SPONSORSHIP_ORGANISATIONS = [
     # name, short name, kind (label): made by the sponsorship demo, listed here for the tests
-    (BLOC, "Đảng ủy Khối CCQ&DN tỉnh", "Cơ quan Đảng"),
     ("Đảng bộ Sở Văn hóa, Thể thao và Du lịch tỉnh Hà Tĩnh", "", "Đảng bộ, chi bộ"),
     ("Đảng bộ Sở Giao thông Vận tải tỉnh Hà Tĩnh", "", "Đảng bộ, chi bộ"),
     ("Đảng bộ Sở Nội vụ tỉnh Hà Tĩnh", "", "Đảng bộ, chi bộ"),
@@ -51,6 +52,7 @@ SPONSORSHIP_DECISIONS = ["140-QĐ/TU"]
 
 ORGANISATIONS = [
     # name, short name, kind (label), parent, home unit (GSO code)
+    (BLOC_2016, "ĐUK CCQ Hà Tĩnh", "Cơ quan Đảng", "", "42"),
     (
         "Văn phòng Điều phối Chương trình MTQG xây dựng nông thôn mới tỉnh Hà Tĩnh",
         "VPĐP NTM Hà Tĩnh",
@@ -104,7 +106,6 @@ DECISIONS = [
 
 # --- the six meetings ---------------------------------------------------------------------
 
-HT_BLOC_2016 = "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"  # the bloc's name in 2016, as the minutes write it
 
 MEETINGS = [
     {
@@ -114,8 +115,7 @@ MEETINGS = [
         "day": D(2016, 8, 15),
         "hour": "14:00",  # the article: "chiều ngày 15/8"
         "place": "",
-        "organiser": BLOC,
-        "organiser_name": HT_BLOC_2016,
+        "organiser": BLOC_2016,
         "online": False,
         "bridge_points": None,
         "bridge_units": [],
@@ -128,9 +128,15 @@ MEETINGS = [
         ),
         "participants": [
             # name, post as published, organisation as published, catalogue organisation, role
-            ("Trần Thế Dũng", "TUV, Bí thư Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", BLOC, "Chủ trì"),
-            ("Lê Văn Vinh", "Phó Bí thư Thường trực Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", BLOC, "Chủ trì"),
-            ("", "Các đồng chí trong Ban Thường vụ Đảng ủy Khối", "", BLOC, "Dự"),
+            ("Trần Thế Dũng", "TUV, Bí thư Đảng ủy Khối", "Đảng ủy Khối các cơ quan tỉnh", BLOC_2016, "Chủ trì"),
+            (
+                "Lê Văn Vinh",
+                "Phó Bí thư Thường trực Đảng ủy Khối",
+                "Đảng ủy Khối các cơ quan tỉnh",
+                BLOC_2016,
+                "Chủ trì",
+            ),
+            ("", "Các đồng chí trong Ban Thường vụ Đảng ủy Khối", "", BLOC_2016, "Dự"),
             (
                 "Ngô Đình Long",
                 "Phó Chánh Văn phòng Điều phối CTMTQG xây dựng nông thôn mới tỉnh",
@@ -139,7 +145,7 @@ MEETINGS = [
                 "Dự",
             ),
             ("", "Thường trực các đoàn thể Khối các cơ quan tỉnh", "", "", "Dự"),
-            ("", "Thành viên Tổ giúp việc xây dựng nông thôn mới của Đảng ủy Khối", "", BLOC, "Dự"),
+            ("", "Thành viên Tổ giúp việc xây dựng nông thôn mới của Đảng ủy Khối", "", BLOC_2016, "Dự"),
             (
                 "",
                 "Đại diện lãnh đạo cấp ủy, chuyên môn và Tổ xây dựng nông thôn mới",
@@ -254,7 +260,7 @@ MEETINGS = [
                 3,
                 "Kiện toàn Tổ giúp việc xây dựng nông thôn mới ở các đảng bộ, chi bộ trực thuộc; tổng hợp danh sách "
                 "báo cáo Ban Thường vụ Đảng ủy Khối.",
-                BLOC,
+                BLOC_2016,
                 [],
                 "",
                 D(2016, 9, 30),
@@ -288,7 +294,7 @@ MEETINGS = [
             (
                 5,
                 "Lập chương trình, kế hoạch đỡ đầu cụ thể và ký kết với từng xã được UBND tỉnh giao.",
-                BLOC,
+                BLOC_2016,
                 [],
                 "",
                 D(2016, 11, 30),
@@ -300,7 +306,7 @@ MEETINGS = [
                 6,
                 "Kiểm tra, giám sát việc thực hiện nhiệm vụ xây dựng nông thôn mới của cấp ủy cơ sở và đảng viên "
                 "được phân công.",
-                BLOC,
+                BLOC_2016,
                 [],
                 "",
                 D(2016, 12, 31),

@@ -163,7 +163,7 @@ def rows(prefix, *forms):
 
 
 def test_clerk_enters_minutes_with_every_part(admin_client, references):
-    bloc = references[demo.BLOC]
+    bloc = references[demo.BLOC_2016]
     person = Person.objects.create(name="Trần Thế Dũng")
     data = meeting_post(
         bloc,
@@ -204,13 +204,13 @@ def assert_refused(admin_client, data, message):
 
 
 def test_admin_refuses_a_participant_without_name_or_post(admin_client, references):
-    bloc = references[demo.BLOC]
+    bloc = references[demo.BLOC_2016]
     data = meeting_post(bloc, **rows("participations", {"role": "du", "organisation_name": "Sở Nội vụ"}))
     assert_refused(admin_client, data, "Thành phần dự họp cần có họ tên hoặc chức vụ.")
 
 
 def test_admin_refuses_a_repeated_speech_order(admin_client, references):
-    bloc = references[demo.BLOC]
+    bloc = references[demo.BLOC_2016]
     data = meeting_post(
         bloc,
         **rows(
@@ -223,7 +223,7 @@ def test_admin_refuses_a_repeated_speech_order(admin_client, references):
 
 
 def test_admin_refuses_a_task_due_before_the_meeting(admin_client, references):
-    bloc = references[demo.BLOC]
+    bloc = references[demo.BLOC_2016]
     data = meeting_post(
         bloc,
         **rows("tasks", {"text": "Việc", "owner": bloc.pk, "due_date": "14/08/2016", "status": "chua_thuc_hien"}),
@@ -232,7 +232,7 @@ def test_admin_refuses_a_task_due_before_the_meeting(admin_client, references):
 
 
 def test_admin_refuses_a_done_date_on_an_open_task(admin_client, references):
-    bloc = references[demo.BLOC]
+    bloc = references[demo.BLOC_2016]
     data = meeting_post(
         bloc,
         **rows("tasks", {"text": "Việc", "owner": bloc.pk, "status": "dang_thuc_hien", "done_on": "01/09/2016"}),
@@ -241,7 +241,7 @@ def test_admin_refuses_a_done_date_on_an_open_task(admin_client, references):
 
 
 def test_admin_refuses_the_same_person_twice(admin_client, references):
-    bloc = references[demo.BLOC]
+    bloc = references[demo.BLOC_2016]
     person = Person.objects.create(name="Lê Văn Vinh")
     data = meeting_post(
         bloc,
@@ -428,7 +428,7 @@ def test_print_view_is_a_clean_a4_page_in_vietnamese(admin_client, minutes):
         assert heading in page
     assert "IV. Kết luận" in page and "V. Nhiệm vụ giao" in page
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page  # a Party body's minutes
-    assert "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh" in page  # the organiser under its 2016 name
+    assert "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh" in page
     assert "14:00" in page and "15/08/2016" in page and "30/09/2016" in page
     assert "Đồng chí Trần Thế Dũng – TUV, Bí thư Đảng ủy Khối" in page
     assert "51 đảng bộ, chi bộ trực thuộc đỡ đầu, giúp đỡ 73 xã" in page

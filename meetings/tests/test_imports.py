@@ -49,8 +49,8 @@ def test_the_six_meetings_import_from_one_minutes_workbook(references, superuser
 
     giao_ban = Meeting.objects.get(code=HT)
     assert giao_ban.local_date == datetime.date(2016, 8, 15)
-    assert giao_ban.organiser.name == demo.BLOC
-    assert giao_ban.organiser_label == "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"  # its name in 2016
+    assert giao_ban.organiser.name == giao_ban.organiser_label == "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh"
+    assert Meeting.objects.get(code="NB-2019-140QD").organiser_label == "Ban Thường vụ Tỉnh ủy Ninh Bình"
     assert list(giao_ban.decisions.values_list("symbol", flat=True)) == ["11-KH/ĐUK"]
     chairs = giao_ban.participations.filter(role=ParticipationRole.CHAIR)
     assert [p.person.name for p in chairs] == ["Trần Thế Dũng", "Lê Văn Vinh"]
@@ -345,7 +345,7 @@ def test_task_list_exports_with_meeting_day_and_overdue(references):
     dataset = FollowUpTaskResource().export(queryset)
     rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]
     assert len(rows) == 5
-    assert rows[0]["Mã hội nghị"] == HT and rows[0]["Đơn vị thực hiện"] == demo.BLOC
+    assert rows[0]["Mã hội nghị"] == HT and rows[0]["Đơn vị thực hiện"] == demo.BLOC_2016
     assert rows[0]["Tình trạng"] == "Đã hoàn thành" and rows[0]["Quá hạn"] == ""
     assert rows[3]["Quá hạn"] == "Quá hạn"  # not started, due 30/11/2016
     assert rows[1]["Tiêu chí liên quan"] == "6; 16"
