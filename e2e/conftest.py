@@ -144,3 +144,11 @@ def login(page, username):
     page.get_by_label(re.compile("Mật khẩu|Password", re.I)).fill(PASSWORD)
     page.locator("input[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def choose_autocomplete(page, field, typed, option):
+    """Pick `option` (text it contains) in the select2 autocomplete of the form field `field` after typing `typed`."""
+    page.locator(f"#id_{field} + .select2 .select2-selection").click()
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.fill(typed)
+    page.locator(".select2-results__option:not(.loading-results)", has_text=option).first.click()
