@@ -121,9 +121,10 @@ def _shooter(page, test_name):
         old.unlink()
     counter = iter(range(1, 100))
 
-    def shot(name):
+    def shot(name, of=None):
+        """A full-page screenshot of the page (or of `of`, another tab) named in test order."""
         path = folder / f"{next(counter):02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return shot

@@ -21,7 +21,7 @@ def _download(page, click):
     with page.expect_download() as info:
         click()
     download = info.value
-    return download.suggested_filename, open(download.path(), "rb").read()
+    return download.suggested_filename, download.path().read_bytes()
 
 
 def _filled(template: bytes, rows) -> bytes:
