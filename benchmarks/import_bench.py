@@ -70,6 +70,7 @@ def prepare_database(database_url: str, communes: int, workdir: Path) -> dict:
     call_command("migrate", verbosity=0)
     if not AdministrativeUnit.objects.exists():
         call_command("load_divisions", edition="legacy", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
     from django.contrib.auth import get_user_model
 
     from ntm_site.tests.factories import national_commune_set

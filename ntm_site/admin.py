@@ -47,3 +47,16 @@ class FoldedSearchMixin:
             # The changelist and the autocomplete have ordered the rows already: phrase matches go first.
             qs = qs.order_by("-search_rank", *(queryset.query.order_by or self.get_ordering(request) or ["pk"]))
         return qs, False
+
+
+def _register_import_batches():
+    """The spreadsheet engine's log of imports (ntm_site.ImportBatch), read-only."""
+    from django.contrib import admin
+
+    from ntm_site.models import ImportBatch
+    from ntm_site.spreadsheets.admin import ImportBatchAdmin
+
+    admin.site.register(ImportBatch, ImportBatchAdmin)
+
+
+_register_import_batches()

@@ -288,8 +288,8 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
         return self.inlines if obj is not None else []
 
     def get_readonly_fields(self, request, obj=None):
-        # Changing the set of a sheet would orphan its lines: make a new sheet instead.
-        return ["criteria_set"] if obj is not None else []
+        # A sheet's lines follow its commune, year and set: to change those, make a new sheet.
+        return ["commune", "year", "criteria_set"] if obj is not None else []
 
     def response_add(self, request, obj, post_url_continue=None):
         # A new sheet is only useful with its lines: open it again to fill them in.

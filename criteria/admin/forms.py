@@ -19,19 +19,24 @@ class CommuneYearForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        commune, year = cleaned.get("commune"), cleaned.get("year")
-        if commune is None or year is None:
-            return cleaned
-        if not cleaned.get("criteria_set"):
-            cleaned["criteria_set"] = CriteriaSet.objects.default_for_year(year)
-        problems = services.commune_year_problems(commune=commune, year=year, criteria_set=cleaned["criteria_set"])
-        # A locked year refuses any change of the sheet or of its lines, including moving a sheet out of it.
-        locks = {services.lock_for(commune=commune, year=year)}
         if self.instance.pk:
-            locks.add(services.lock_for(commune=self.instance.commune, year=self.instance.year))
-        locks.discard(None)
-        if locks:
-            problems["year"] = next(iter(locks)).refusal()
+            # Commune, year and set are fixed once the sheet exists (read-only on its page).
+            commune, year, criteria_set = self.instance.commune, self.instance.year, self.instance.criteria_set
+            problems = {}
+        else:
+            commune, year = cleaned.get("commune"), cleaned.get("year")
+            if commune is None or year is None:
+                return cleaned
+            if not cleaned.get("criteria_set"):
+                cleaned["criteria_set"] = CriteriaSet.objects.default_for_year(year)
+            criteria_set = cleaned["criteria_set"]
+            problems = services.commune_year_problems(commune=commune, year=year, criteria_set=criteria_set)
+        # A locked year refuses any change of the sheet or of its lines.
+        lock = services.lock_for(commune=commune, year=year)
+        if lock is not None and self.instance.pk:
+            raise ValidationError(lock.refusal())
+        if lock is not None:
+            problems["year"] = lock.refusal()
         if problems:
             raise ValidationError(problems)
         return cleaned

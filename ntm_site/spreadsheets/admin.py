@@ -17,7 +17,7 @@ import datetime
 import uuid
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -272,3 +272,44 @@ class WorkbookImportExportMixin(ImportExportMixin):
         extra_context = extra_context or {}
         extra_context["import_template_url"] = reverse("admin:{}_{}_import_template".format(*self.get_model_info()))
         return super().changelist_view(request, extra_context)
+
+
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Every import, for the record: read-only."""
+
+    list_display = ["started_at", "template", "file_name", "user", "status", "rows", "created", "updated", "errors"]
+    list_filter = ["status", "template"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "template", "user__username"]
+    date_hierarchy = None
+    fields = [
+        "template",
+        "content_type",
+        "file_name",
+        "user",
+        "started_at",
+        "finished_at",
+        "status",
+        ("rows", "created", "updated", "unchanged", "skipped", "errors"),
+        "error_summary",
+        "rows_written",
+    ]
+    readonly_fields = fields[:7] + ["rows", "created", "updated", "unchanged", "skipped", "errors"] + fields[8:]
+    show_full_result_count = False
+
+    @admin.display(description=_("các dòng đã ghi (20 dòng đầu)"))
+    def rows_written(self, obj):
+        history = obj.history_rows()
+        if history is None or obj.status != obj.Status.DONE:
+            return "—"
+        items = [
+            format_html("<li>{} {}</li>", "+" if h.history_type == "+" else "~", h.instance)
+            for h in history.order_by("history_id")[:20]
+        ]
+        return format_html("<ul>{}</ul>", format_html("".join(str(i) for i in items))) if items else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
@@ -117,7 +118,16 @@ class ImportRow:
         except CellError as e:
             self.error(key, e.expected, value)
             return None
-        except (ValueError, TypeError) as e:
+        except ObjectDoesNotExist:  # stock ForeignKeyWidget
+            self.error(key, _("không tìm thấy trong hệ thống."), value)
+            return None
+        except MultipleObjectsReturned:
+            self.error(key, _("khớp nhiều dòng trong hệ thống; hãy ghi rõ hơn."), value)
+            return None
+        except ValidationError as e:
+            self.error(key, "; ".join(e.messages), value)
+            return None
+        except (ValueError, TypeError, ArithmeticError) as e:
             self.error(key, str(e), value)
             return None
         if required and result in (None, ""):

@@ -133,3 +133,15 @@ def test_export_to_csv(admin_client):
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Mã đơn vị,Tên đơn vị")
     assert "Xã Hương Liên" in text
+
+
+@pytest.mark.django_db
+def test_import_batches_are_listed_read_only(admin_client, superuser):
+    page = upload(admin_client, [unit("97201")])
+    admin_client.post(CONFIRM, page.context["confirm_form"].initial)
+    batch = ImportBatch.objects.get()
+    listing = admin_client.get(reverse("admin:ntm_site_importbatch_changelist")).content.decode()
+    assert "don_vi.xlsx" in listing
+    detail = admin_client.get(reverse("admin:ntm_site_importbatch_change", args=[batch.pk])).content.decode()
+    assert "Xã Mới" in detail  # the row it wrote
+    assert admin_client.get(reverse("admin:ntm_site_importbatch_add")).status_code == 403

@@ -50,6 +50,8 @@ ROLE_NOUNS = {
     "giup_do": _lazy("cơ quan, đơn vị giúp đỡ"),
 }
 
+_ROLE_ORDER = {role: index for index, role in enumerate(ROLE_NOUNS)}
+
 # Labels of totals printed in the "other figures" table, when a report adds some.
 TOTAL_LABELS = {
     "organisations": _lazy("Số cơ quan, đơn vị"),
@@ -194,7 +196,10 @@ def _decision_review(result, *, decision, issuer, style, date):
 
     communes = totals.get("communes")
     reached = totals.get("communes_reached")
-    by_role = totals.get("organisations") or {}
+    # Roles in the order the decisions list them (phụ trách, đỡ đầu, kết nghĩa, giúp đỡ), whatever the result's order.
+    by_role = dict(
+        sorted((totals.get("organisations") or {}).items(), key=lambda item: _ROLE_ORDER.get(item[0], len(_ROLE_ORDER)))
+    )
     commune_noun = _commune_noun(decision)
     used = {"communes", "communes_reached", "organisations", "organisations_total", "support_value_vnd"}
     used |= {"support_records", "initiatives"}

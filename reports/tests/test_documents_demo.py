@@ -64,8 +64,11 @@ def test_three_year_review_prints_the_published_figures(review):
 def test_the_fifteenth_of_august_notice_has_chairs_conclusions_and_tasks(demo, db):
     meeting = Meeting.objects.for_minutes().get(start__date="2016-08-15")
     read = ReadDocument.from_bytes(meeting_document(meeting, "conclusions").content)
-    assert read.header_left[:2] == ["ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"]
+    # The bloc (a Party body) issues it in the Party style, under its name on file.
+    assert read.header_left[0] == "ĐẢNG BỘ TỈNH HÀ TĨNH"
+    assert read.header_left[1].startswith("ĐẢNG ỦY KHỐI CÁC CƠ QUAN")
     assert read.header_left[-1].endswith("-TB/ĐUK")
+    assert read.header_right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM"
     assert "THÔNG BÁO" in read.paragraphs
     assert any(p.startswith("Kết luận của đồng chí Trần Thế Dũng, TUV, Bí thư Đảng ủy Khối") for p in read.paragraphs)
     text = read.text

@@ -89,6 +89,13 @@ def test_decision_review_of_an_unrecorded_decision_names_it_by_its_symbol():
     assert_every_figure(read, DECISION_REVIEW)
 
 
+def test_roles_are_named_in_the_decisions_order_whatever_the_results_order(decision_140):
+    result = copy.deepcopy(DECISION_REVIEW)
+    result["totals"]["organisations"] = {"ket_nghia": 56, "phu_trach": 55}
+    text = ReadDocument.from_bytes(report_document(result).content).text
+    assert "55 cơ quan, đơn vị phụ trách và 56 doanh nghiệp kết nghĩa được phân công" in text
+
+
 def test_a_total_without_a_sentence_is_still_printed(decision_140):
     result = copy.deepcopy(DECISION_REVIEW)
     result["totals"]["province_communes_reached"] = 90
