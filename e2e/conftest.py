@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+# `make screenshots` sets E2E_GALLERY=docs/screenshots: the key screens are also saved there, as
+# what the window shows (not the whole page), to keep the committed PNGs small.
+GALLERY = os.environ.get("E2E_GALLERY")
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path(__file__).resolve().parent.parent / "screenshots"))
 PASSWORD = "mat-khau-dai-123"
 
@@ -121,10 +124,15 @@ def _shooter(page, test_name):
         old.unlink()
     counter = iter(range(1, 100))
 
-    def shot(name, of=None):
-        """A full-page screenshot of the page (or of `of`, another tab) named in test order."""
+    def shot(name, of=None, gallery=None):
+        """A full-page screenshot of the page (or of `of`, another tab) named in test order;
+        `gallery` names its copy in the README's gallery."""
+        target = of or page
         path = folder / f"{next(counter):02d}-{name}.png"
-        (of or page).screenshot(path=str(path), full_page=True)
+        target.screenshot(path=str(path), full_page=True, animations="disabled")
+        if gallery and GALLERY:
+            Path(GALLERY).mkdir(parents=True, exist_ok=True)
+            target.screenshot(path=str(Path(GALLERY) / f"{gallery}.png"), animations="disabled")
         return path
 
     return shot

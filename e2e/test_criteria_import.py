@@ -70,7 +70,7 @@ def test_coordinator_imports_results_fixing_two_bad_rows(page, load_data, make_u
     assert "TC5" in errors.nth(1).inner_text() and "Có lẽ" in errors.nth(1).inner_text()
     assert page.get_by_text("chưa ghi gì vào hệ thống").is_visible()
     assert page.get_by_role("button", name="Xác nhận nhập").count() == 0
-    page.shot("preview-with-errors")
+    page.shot("preview-with-errors", gallery="criteria-import-errors")
     a11y.check(page)
 
     _, marked = _download(page, page.get_by_role("link", name="Tải tệp của bạn có đánh dấu các ô lỗi").click)

@@ -60,7 +60,7 @@ def test_clerk_enters_minutes_with_two_speeches_and_a_task_and_prints_them(page,
     page.locator("#id_tasks-0-text").fill("Rà soát tiêu chí giao thông của các xã được phân công")
     choose_autocomplete(page, "tasks-0-owner", "ban to chuc", "Ban Tổ chức Tỉnh ủy Ninh Bình")
     page.locator("#id_tasks-0-due_date").fill("31/03/2021")
-    page.shot("minutes-form")
+    page.shot("minutes-form", gallery="meeting-minutes")
     page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     expect(page.locator(".errornote")).to_have_count(0)
@@ -83,5 +83,5 @@ def test_clerk_enters_minutes_with_two_speeches_and_a_task_and_prints_them(page,
         "Rà soát tiêu chí giao thông",
     ]:
         expect(body).to_contain_text(text)
-    page.shot("minutes-print", of=printed)
+    page.shot("minutes-print", of=printed, gallery="meeting-minutes-print")
     a11y.check(printed)

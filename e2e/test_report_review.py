@@ -1,5 +1,7 @@
 """A coordinator reviews decision 140-QĐ/TU: filter, saved filter, Excel file, print view."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -31,7 +33,7 @@ def test_coordinator_reviews_decision_140_and_saves_the_filter(page, load_data, 
     result = page.locator("#content-main table").first
     expect(result).to_be_visible()
     expect(page.locator("#content-main")).to_contain_text("50.820.000.000")  # support value by 31/12/2020
-    page.shot("decision-review")
+    page.shot("decision-review", gallery="report-decision-review")
     a11y.check(page)
 
     page.get_by_label("Tên bộ lọc").fill("140-QĐ/TU đến hết 2020")
@@ -44,7 +46,7 @@ def test_coordinator_reviews_decision_140_and_saves_the_filter(page, load_data, 
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Tải Excel (.xlsx)").click()
-    workbook = load_workbook(info.value.path())
+    workbook = load_workbook(io.BytesIO(info.value.path().read_bytes()))
     text = " ".join(str(c) for ws in workbook for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "140-QĐ/TU" in text and "Sửa chữa, nâng cấp trường học" in text
 
@@ -54,5 +56,5 @@ def test_coordinator_reviews_decision_140_and_saves_the_filter(page, load_data, 
     printed.wait_for_load_state()
     expect(printed.locator("body")).to_contain_text("140-QĐ/TU")
     expect(printed.locator("body")).to_contain_text("Sửa chữa, nâng cấp trường học")
-    page.shot("print-view", of=printed)
+    page.shot("print-view", of=printed, gallery="report-print")
     a11y.check(printed)

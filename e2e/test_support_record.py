@@ -33,7 +33,7 @@ def test_sponsor_clerk_records_seven_tonnes_of_cement(page, load_data, make_user
     page.get_by_label("Số lượng").fill("7")
     page.get_by_label("Giá trị (đồng)").fill("10000000")
     page.get_by_label("Nội dung").fill("Xi măng làm đường giao thông nội đồng")
-    page.shot("support-form")
+    page.shot("support-form", gallery="support-record")
     page.get_by_role("button", name="Lưu lại", exact=True).click()
 
     expect(page.locator(".messagelist .success")).to_be_visible()
