@@ -32,3 +32,11 @@ def test_english_is_available(admin_client):
     admin_client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Log out" in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_the_vietnamese_admin(admin_client):
+    """Office browsers mostly send Accept-Language: en-US; Vietnamese stays the default."""
+    page = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Thoát" in page
+    assert "Log out" not in page
