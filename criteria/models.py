@@ -15,6 +15,7 @@ from criteria.querysets import (
     RecognitionQuerySet,
 )
 from divisions.models import AdministrativeUnit
+from ntm_site.fields import YearField
 from ntm_site.models import TrackedModel
 
 
@@ -30,8 +31,8 @@ class CriteriaSet(TrackedModel):
     name = models.CharField(_("tên bộ tiêu chí"), max_length=255)
     level = models.CharField(_("cấp áp dụng"), max_length=16, choices=SetLevel.choices, default=SetLevel.COMMUNE)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
-    valid_from_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
-    valid_to_year = models.PositiveSmallIntegerField(_("áp dụng đến năm"), null=True, blank=True)
+    valid_from_year = YearField(_("áp dụng từ năm"))
+    valid_to_year = YearField(_("áp dụng đến năm"), null=True, blank=True)
     is_national = models.BooleanField(_("bộ tiêu chí quốc gia"), default=True)
     base_set = models.ForeignKey(
         "self",
@@ -182,7 +183,7 @@ class CommuneYear(TrackedModel):
         related_name="ntm_commune_years",
         limit_choices_to={"level": 3},
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = YearField(_("năm"))
     criteria_set = models.ForeignKey(
         CriteriaSet,
         verbose_name=_("bộ tiêu chí"),
@@ -249,7 +250,7 @@ class Assessment(TrackedModel):
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = YearField(_("năm"))
     status = models.CharField(_("kết quả"), max_length=16, choices=AssessmentStatus.choices)
     indicator_values = models.JSONField(
         _("giá trị chỉ tiêu"), default=dict, blank=True, help_text=_('Theo mã chỉ tiêu, ví dụ {"2.1": 85}.')
@@ -307,7 +308,7 @@ class Target(TrackedModel):
         AdministrativeUnit, verbose_name=_("xã"), on_delete=models.PROTECT, related_name="ntm_targets"
     )
     criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT)
-    target_year = models.PositiveSmallIntegerField(_("năm đăng ký đạt chuẩn"))
+    target_year = YearField(_("năm đăng ký đạt chuẩn"))
     plan = models.CharField(
         _("kế hoạch/quyết định giao"), max_length=255, blank=True, help_text=_("Số, ký hiệu văn bản đặt chỉ tiêu.")
     )
@@ -342,7 +343,7 @@ class Recognition(TrackedModel):
     decision_number = models.CharField(_("số quyết định"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
-    year = models.PositiveSmallIntegerField(
+    year = YearField(
         _("năm hiệu lực"),
         help_text=_("Công nhận: năm xã đạt chuẩn. Thu hồi: năm bắt đầu không còn được công nhận."),
     )
@@ -375,7 +376,7 @@ class PeriodLock(TrackedModel):
         related_name="+",
         limit_choices_to={"level": 1},
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = YearField(_("năm"))
     locked_at = models.DateTimeField(_("khóa lúc"), auto_now_add=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người khóa"), on_delete=models.SET_NULL, null=True, blank=True

@@ -41,3 +41,13 @@ def test_default_permissions_are_named_in_vietnamese(db):
 
     perm = Permission.objects.get(codename="change_administrativeunit")
     assert perm.name == "Có thể sửa đơn vị hành chính"
+
+
+def test_a_year_is_shown_without_a_thousands_separator():
+    from django.contrib.admin.utils import display_for_field
+
+    from criteria.models import CommuneYear
+
+    field = CommuneYear._meta.get_field("year")
+    with translation.override("vi"):
+        assert display_for_field(2017, field, "-") == "2017"

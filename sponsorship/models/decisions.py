@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from divisions.models import AdministrativeUnit
+from ntm_site.fields import YearField
 from ntm_site.models import TrackedModel
 from ntm_site.text import nfc, search_key
 from sponsorship.choices import DocumentType
@@ -30,8 +31,8 @@ class Decision(TrackedModel):
     document_type = models.CharField(_("loại văn bản"), max_length=24, choices=DocumentType.choices)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
     issued_on = models.DateField(_("ngày ban hành"))
-    term_from_year = models.PositiveSmallIntegerField(_("giai đoạn từ năm"), null=True, blank=True)
-    term_to_year = models.PositiveSmallIntegerField(_("giai đoạn đến năm"), null=True, blank=True)
+    term_from_year = YearField(_("giai đoạn từ năm"), null=True, blank=True)
+    term_to_year = YearField(_("giai đoạn đến năm"), null=True, blank=True)
     title = models.CharField(_("trích yếu"), max_length=500)
     province = models.ForeignKey(
         AdministrativeUnit,
