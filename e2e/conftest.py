@@ -132,6 +132,7 @@ def _shooter(page, test_name):
         target.screenshot(path=str(path), full_page=True, animations="disabled")
         if gallery and GALLERY:
             Path(GALLERY).mkdir(parents=True, exist_ok=True)
+            target.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
             target.screenshot(path=str(Path(GALLERY) / f"{gallery}.png"), animations="disabled")
         return path
 
@@ -153,6 +154,12 @@ def login(page, username):
     page.get_by_label(re.compile("Mật khẩu|Password", re.I)).fill(PASSWORD)
     page.locator("input[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def follow(page, locator):
+    """Click a link or button that loads a new page, and wait for that page (not the old one)."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def choose_autocomplete(page, field, typed, option):

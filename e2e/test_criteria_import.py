@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from e2e import a11y
-from e2e.conftest import login
+from e2e.conftest import follow, login
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def _filled(template: bytes, rows) -> bytes:
 
 def _upload(page, name, content):
     page.get_by_label("Tệp cần nhập").set_input_files({"name": name, "mimeType": XLSX, "buffer": content})
-    page.get_by_role("button", name="Kiểm tra tệp").click()
+    follow(page, page.get_by_role("button", name="Kiểm tra tệp"))
 
 
 def test_coordinator_imports_results_fixing_two_bad_rows(page, load_data, make_user):
@@ -60,7 +60,7 @@ def test_coordinator_imports_results_fixing_two_bad_rows(page, load_data, make_u
         ["99999", "Xã Không Có", 2017, *[PASS] * 19],  # no such commune
         [COMMUNES[2][0], COMMUNES[2][1], 2017, *[PASS] * 4, "Có lẽ", *[PASS] * 14],  # TC5 not a result
     ]
-    page.get_by_role("link", name="Nhập từ Excel").click()
+    follow(page, page.get_by_role("link", name="Nhập từ Excel"))
     a11y.check(page)
     _upload(page, "ket_qua_2017.xlsx", _filled(template, [*good[:2], *bad]))
 
@@ -85,7 +85,7 @@ def test_coordinator_imports_results_fixing_two_bad_rows(page, load_data, make_u
     expect(page.locator(".ntm-action-new strong")).to_have_text(str(3 * 19))
     expect(page.locator("table.ntm-errors")).to_have_count(0)
     page.shot("preview-ready")
-    page.get_by_role("button", name="Xác nhận nhập").click()
+    follow(page, page.get_by_role("button", name="Xác nhận nhập"))
     expect(page.locator(".messagelist .success")).to_contain_text("Đã nhập xong tệp")
     page.shot("imported")
     assert Assessment.objects.count() == 3 * 19

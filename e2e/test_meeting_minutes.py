@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e import a11y
-from e2e.conftest import choose_autocomplete, login
+from e2e.conftest import choose_autocomplete, follow, login
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def test_clerk_enters_minutes_with_two_speeches_and_a_task_and_prints_them(page,
     for row, (role, position) in enumerate([("Chủ trì", "Bí thư Tỉnh ủy"), ("Báo cáo", "Chánh Văn phòng Tỉnh ủy")]):
         page.locator(f"#id_participations-{row}-role").select_option(label=role)
         page.locator(f"#id_participations-{row}-position").fill(position)
-    page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa"))
     expect(page.locator(".messagelist .success")).to_be_visible()
 
     speeches = [
@@ -61,7 +61,7 @@ def test_clerk_enters_minutes_with_two_speeches_and_a_task_and_prints_them(page,
     choose_autocomplete(page, "tasks-0-owner", "ban to chuc", "Ban Tổ chức Tỉnh ủy Ninh Bình")
     page.locator("#id_tasks-0-due_date").fill("31/03/2021")
     page.shot("minutes-form", gallery="meeting-minutes")
-    page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa"))
     expect(page.locator(".messagelist .success")).to_be_visible()
     expect(page.locator(".errornote")).to_have_count(0)
     a11y.check(page)

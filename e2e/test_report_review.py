@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from e2e import a11y
-from e2e.conftest import login
+from e2e.conftest import follow, login
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +25,11 @@ def test_coordinator_reviews_decision_140_and_saves_the_filter(page, load_data, 
 
     page.goto("/admin/reports/")
     a11y.check(page)
-    page.get_by_role("link", name="Sơ kết, tổng kết thực hiện văn bản phân công").first.click()
+    follow(page, page.get_by_role("link", name="Sơ kết, tổng kết thực hiện văn bản phân công").first)
     a11y.check(page)
     page.locator("#id_decision").fill("140-QD/TU")
     page.locator("#id_as_of").fill("31/12/2020")
-    page.get_by_role("button", name="Xem báo cáo").click()
+    follow(page, page.get_by_role("button", name="Xem báo cáo"))
     result = page.locator("#content-main table").first
     expect(result).to_be_visible()
     expect(page.locator("#content-main")).to_contain_text("50.820.000.000")  # support value by 31/12/2020
@@ -38,7 +38,7 @@ def test_coordinator_reviews_decision_140_and_saves_the_filter(page, load_data, 
 
     page.get_by_label("Tên bộ lọc").fill("140-QĐ/TU đến hết 2020")
     page.get_by_label("Văn phòng điều phối").check()
-    page.get_by_role("button", name="Lưu bộ lọc").click()
+    follow(page, page.get_by_role("button", name="Lưu bộ lọc"))
     expect(page.locator(".messagelist")).to_be_visible()
     expect(page.locator(".report-saved").get_by_role("link", name="140-QĐ/TU đến hết 2020")).to_be_visible()
     saved = SavedFilter.objects.get()

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e import a11y
-from e2e.conftest import choose_autocomplete, login
+from e2e.conftest import choose_autocomplete, follow, login
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def test_sponsor_clerk_records_seven_tonnes_of_cement(page, load_data, make_user
     page.get_by_label("Giá trị (đồng)").fill("10000000")
     page.get_by_label("Nội dung").fill("Xi măng làm đường giao thông nội đồng")
     page.shot("support-form", gallery="support-record")
-    page.get_by_role("button", name="Lưu lại", exact=True).click()
+    follow(page, page.get_by_role("button", name="Lưu lại", exact=True))
 
     expect(page.locator(".messagelist .success")).to_be_visible()
     row = page.locator("#result_list tbody tr").first
