@@ -42,3 +42,12 @@ class Region(models.TextChoices):
 class RecognitionAction(models.TextChoices):
     RECOGNISE = "cong_nhan", _("Công nhận đạt chuẩn")
     REVOKE = "thu_hoi", _("Thu hồi công nhận")
+
+
+class ApprovalStatus(models.TextChoices):
+    """Where a commune's yearly sheet is in its approval: draft → submitted → verified → approved."""
+
+    DRAFT = "draft", _("Đang nhập")
+    SUBMITTED = "submitted", _("Xã đã gửi, chờ huyện xác nhận")
+    VERIFIED = "verified", _("Huyện đã xác nhận, chờ tỉnh phê duyệt")
+    APPROVED = "approved", _("Tỉnh đã phê duyệt")

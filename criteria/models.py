@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from criteria.choices import AssessmentStatus, Comparison, RecognitionAction, Region, SetLevel
+from criteria.choices import ApprovalStatus, AssessmentStatus, Comparison, RecognitionAction, Region, SetLevel
+from criteria.evidence import evidence_upload_to
 from criteria.querysets import (
     AssessmentQuerySet,
     CommuneYearQuerySet,
@@ -193,12 +194,38 @@ class CommuneYear(TrackedModel):
         help_text=_("Để trống: bộ tiêu chí quốc gia về xã nông thôn mới áp dụng trong năm."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    # Approval (ntm_site.accounts.approval): changed only by its buttons, each change kept in history.
+    approval_status = models.CharField(
+        _("tình trạng phê duyệt"),
+        max_length=12,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.DRAFT,
+        db_index=True,
+    )
+    approval_changed_at = models.DateTimeField(_("chuyển tình trạng lúc"), null=True, blank=True)
+    approval_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chuyển tình trạng"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_reason = models.TextField(
+        _("lý do trả lại, mở lại"), blank=True, help_text=_("Huyện hoặc tỉnh ghi khi trả lại hay mở lại để sửa.")
+    )
 
     objects = CommuneYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kết quả chấm tiêu chí của xã trong năm")
         verbose_name_plural = _("kết quả chấm tiêu chí theo xã, năm")
+        permissions = [
+            ("submit_communeyear", _("Có thể gửi kết quả của xã lên huyện")),
+            ("verify_communeyear", _("Có thể xác nhận (hoặc trả lại) kết quả xã đã gửi")),
+            ("approve_communeyear", _("Có thể phê duyệt (hoặc trả lại) kết quả huyện đã xác nhận")),
+            ("reopen_communeyear", _("Có thể mở lại kết quả đã phê duyệt")),
+        ]
         ordering = ["-year", "commune__code"]
         constraints = [
             models.UniqueConstraint(
@@ -412,3 +439,58 @@ class PeriodLock(TrackedModel):
             "Số liệu năm {year} của {province} đã khóa (khóa ngày {day}); không thể thêm, sửa hoặc xóa. "
             "Người có quyền mở khóa số liệu năm phải mở khóa trước."
         ).format(year=self.year, province=self.province.name, day=day)
+
+
+class Evidence(TrackedModel):
+    """One piece of evidence (minh chứng) for one criterion of a commune's year: a file, a note, or both.
+
+    Files are checked by their content (criteria.evidence) and kept through Django's storage
+    API under a name of our own, so they can move to object storage; they are downloaded
+    only through the admin, which checks the user's scope.
+    """
+
+    commune_year = models.ForeignKey(
+        CommuneYear, verbose_name=_("bảng chấm của xã trong năm"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("tệp minh chứng"), upload_to=evidence_upload_to, max_length=255, blank=True)
+    file_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True, editable=False)
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True, editable=False)
+    note = models.TextField(_("ghi chú minh chứng"), blank=True)
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đính kèm"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    attached_at = models.DateTimeField(_("đính kèm lúc"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        ordering = ["commune_year", "criterion__number", "attached_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(note=""),
+                name="evidence_has_file_or_note",
+                violation_error_message=_("Minh chứng cần có tệp hoặc ghi chú."),
+            ),
+        ]
+
+    def __str__(self):
+        what = self.file_name or self.note[:60]
+        return _("Tiêu chí {number}: {what}").format(number=self.criterion.number, what=what)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.commune_year_id
+            and self.criterion_id
+            and self.criterion.criteria_set_id != self.commune_year.criteria_set_id
+        ):
+            raise ValidationError({"criterion": _("Tiêu chí này không thuộc bộ tiêu chí của bảng chấm.")})

@@ -3,11 +3,17 @@
 from django.db.models import Case, IntegerField, Value, When
 from simple_history.admin import SimpleHistoryAdmin
 
+from ntm_site.accounts.admin_mixins import GuardedAdminMixin
 from ntm_site.text import search_words
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
-    """Admin of a TrackedModel: a history button on every change page."""
+class TrackedAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
+    """Admin of a TrackedModel: a history button on every change page.
+
+    GuardedAdminMixin (ntm_site.accounts) keeps every admin inside the user's scope, makes
+    approved commune-years read-only, refuses a save over someone else's newer save, explains
+    protected deletes and lets a coordinator restore deleted rows.
+    """
 
     list_per_page = 50
     show_full_result_count = False

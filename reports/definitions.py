@@ -109,6 +109,7 @@ class DecisionReview(Report):
         assignments = Assignment.objects.for_decision(decision)
         current = assignments.as_of(as_of)
         coverage = current.coverage(as_of=as_of)
+        by_role = current.organisations_per_role()
         support = SupportRecord.objects.for_decision(decision).between(None, as_of)
         rows = [
             {
@@ -125,7 +126,8 @@ class DecisionReview(Report):
         groups = [{k: r[k] for k in ("group", "unit", "quantity", "value_vnd")} for r in support.totals_by_group()]
         initiatives = queries.registered_by(as_of).filter(assignment__in=assignments.values("pk"))
         totals = {
-            "organisations": current.organisations_per_role(),
+            # In the order of the roles (phụ trách before kết nghĩa), as the review documents list them.
+            "organisations": {role: by_role[role] for role in AssignmentRole.values if role in by_role},
             "organisations_total": coverage["organisations"],
             "communes": coverage["communes"],
             "communes_reached": coverage["communes_reached"],

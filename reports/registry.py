@@ -13,7 +13,7 @@ aggregations. Everything else (HTML table, chart, .xlsx, .csv, JSON) renders a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -133,7 +133,7 @@ class Report:
     total_columns: ClassVar[list[Column]] = []
     # The admin permissions a user needs to read the records behind the report.
     permissions: ClassVar[tuple[str, ...]] = ()
-    # Column keys of the main table that are shown in the matrix colours (criteria-matrix).
+    # A wide table (the criteria matrix): printed landscape, its first three columns frozen in Excel.
     landscape: ClassVar[bool] = False
 
     def bind(self, data: Mapping | None, *, request=None):
@@ -227,6 +227,3 @@ def _as_text(value) -> str:
     if isinstance(value, Decimal | int | float):
         return str(value)
     return str(value)
-
-
-ChartFunction = Callable[[ReportResult], str | None]

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from criteria import services
+from criteria.admin.evidence import EvidenceInline
 from criteria.admin.filters import (
     AssessmentSetFilter,
     CriteriaSetFilter,
@@ -120,8 +121,10 @@ class CriteriaWorkbookMixin(WorkbookImportExportMixin):
     adds it to the link)."""
 
     def has_import_permission(self, request):
-        # Imports write results: the clerk needs to add and change them, whatever page they start from.
-        return request.user.has_perms(["criteria.add_assessment", "criteria.change_assessment"])
+        # Imports write results: the clerk needs to import, add and change them, whatever page they start from.
+        return request.user.has_perms(
+            ["criteria.import_assessment", "criteria.add_assessment", "criteria.change_assessment"]
+        )
 
     def template_view(self, request):
         province, year = _template_province(request)
@@ -276,7 +279,7 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
     search_help_text = SEARCH_HELP
     autocomplete_fields = ["commune"]
     fields = ["commune", "year", "criteria_set", "note"]
-    inlines = [AssessmentLineInline]
+    inlines = [AssessmentLineInline, EvidenceInline]
     actions = ["delete_unlocked"]
     ordering = ["-year", "commune__code"]
 

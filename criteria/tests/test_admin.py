@@ -9,6 +9,8 @@ from django.urls import reverse
 from criteria.choices import AssessmentStatus
 from criteria.models import Assessment, CommuneYear, PeriodLock
 from criteria.tests.factories import HUYEN_KY_ANH, KY_BAC, KY_LOI, KY_PHU, KY_TIEN, KY_XUAN, sheet, unit
+from ntm_site.accounts.choices import Role
+from ntm_site.accounts.models import UserScope
 
 SHEETS = reverse("admin:criteria_communeyear_changelist")
 RESULTS = reverse("admin:criteria_assessment_changelist")
@@ -242,6 +244,7 @@ def test_sheet_page_does_not_query_per_line(admin_client, ky_anh, django_assert_
 def test_unlocking_is_a_separate_permission(client, django_user_model, ky_anh):
     lock = PeriodLock.objects.create(province=unit("42"), year=2017)
     clerk = django_user_model.objects.create_user("vanthu", password="x", is_staff=True)
+    UserScope.objects.create(user=clerk, role=Role.PROVINCE_COORDINATOR, unit=unit("42"))  # rows of Hà Tĩnh
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_periodlock", "change_periodlock", "add_periodlock"])
     )

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from divisions.models import AdministrativeUnit
 from meetings.choices import ParticipationRole, SpeechKind, TaskStatus
 from meetings.models import Conclusion, FollowUpTask, Meeting, Participation, Person, Speech
 from meetings.services import minutes_workbook_import
@@ -25,6 +26,8 @@ from meetings.tests.factories import (
     commune,
     criterion,
 )
+from ntm_site.accounts.choices import Role
+from ntm_site.accounts.models import UserScope
 from seeds import build_meetings_demo as demo
 
 pytestmark = pytest.mark.django_db
@@ -466,6 +469,7 @@ def test_print_view_is_for_staff_with_view_permission(client, django_user_model,
 
     clerk.is_staff = True
     clerk.save()
+    UserScope.objects.create(user=clerk, role=Role.VIEWER, unit=AdministrativeUnit.objects.provinces().first())
     assert client.get(url).status_code == 403
     clerk.user_permissions.add(Permission.objects.get(codename="view_meeting"))
     assert client.get(url).status_code == 200

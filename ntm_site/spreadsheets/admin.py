@@ -96,10 +96,16 @@ class WorkbookImportExportMixin(ImportExportMixin):
     # --- permissions: importing adds and changes rows; exporting shows them ----------------
 
     def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        # The import permission of its own (IMPORT_EXPORT_IMPORT_PERMISSION_CODE), and rows to add and change.
+        return (
+            super().has_import_permission(request)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
 
     def has_export_permission(self, request):
-        return self.has_view_permission(request)
+        # The export permission of its own: a viewer has it, a clerk who may only read a list may not.
+        return super().has_export_permission(request) and self.has_view_permission(request)
 
     # --- urls ------------------------------------------------------------------------
 

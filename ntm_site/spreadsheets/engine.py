@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, router, transaction
 from django.db.models import Q
@@ -190,6 +189,8 @@ class ImportEngine:
         self.report.header_row = header.row_number
         self.report.header_labels = {k: header.labels[k] for k in header.columns}
         resource.prepare_import(dry_run=self.dry_run, user=self.user)
+        # Who may write which rows (ntm_site.accounts.scope): asked about every chunk before it is written.
+        self.guard = resource.import_guard(self.user)
         using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
             batch = None
@@ -203,7 +204,7 @@ class ImportEngine:
                     user=self.user,
                 )
                 self.report.batch_id = batch.pk
-            reason = ImportBatch_reason(batch, self.file_name) if batch else ""
+            reason = batch.change_reason if batch else ""
             self.writer = BulkWriter(
                 self.model, user=self.user, reason=reason, history=not self.dry_run, batch_size=self.batch_size
             )
@@ -458,7 +459,28 @@ class ImportEngine:
             resource.before_write(obj, item.record, is_new=False)
             changed = tuple(a for a in concrete if d.get(a) != before[a])
             updates.setdefault(changed, []).append((obj, item))
+        creates, updates = self._refuse_out_of_scope(creates, updates)
         self._write(creates, updates)
+
+    def _refuse_out_of_scope(self, creates, updates):
+        """Rows the user may not write (another district's commune, an approved year) fail with row and column."""
+        if self.guard is None:
+            return creates, updates
+        changed = [obj for pairs in updates.values() for obj, _item in pairs]
+        refusals = self.guard.refusals([obj for obj, _item in creates], changed)
+        if not refusals:
+            return creates, updates
+        reported = set()
+        for obj, item in [*creates, *((o, i) for pairs in updates.values() for o, i in pairs)]:
+            problems = refusals.get(id(obj))
+            if problems and item.row.number not in reported:  # once per sheet row, however many records it holds
+                reported.add(item.row.number)
+                self._validation_error(ValidationError(problems), item.row)
+        creates = [(o, i) for o, i in creates if id(o) not in refusals]
+        updates = {
+            k: kept for k, pairs in updates.items() if (kept := [(o, i) for o, i in pairs if id(o) not in refusals])
+        }
+        return creates, updates
 
     def _prepare(self, obj, item, *, is_new):
         try:
@@ -569,10 +591,6 @@ class ImportEngine:
         )
 
 
-def ImportBatch_reason(batch, file_name):  # noqa: N802 - reads as the batch's own helper
-    return batch.reason_for(batch.pk, file_name)
-
-
 def _content_type(model):
     from django.contrib.contenttypes.models import ContentType
 
@@ -613,4 +631,4 @@ def import_dataset(resource, dataset, *, dry_run=False, raise_errors=False, user
     return engine.report
 
 
-__all__ = ["ImportEngine", "ImportReport", "PreviewRecord", "import_dataset", "show_value", "settings"]
+__all__ = ["ImportEngine", "ImportReport", "PreviewRecord", "import_dataset", "show_value"]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ntm_site.text import fold, fold_compact
 
+from . import limits
 from .errors import WorkbookError
 from .workbooks import unescape_text
 
@@ -34,7 +35,6 @@ MSG_ENCRYPTED = _("Tệp được đặt mật khẩu. Hãy gỡ mật khẩu tr
 FORMATS = ("xlsx", "xls", "ods", "csv")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TOTAL_WORDS = {"tong cong", "cong", "tong", "tong so", "cong chung", "tong cong chung"}
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
 _PARENS = re.compile(r"\(.*?\)|\[.*?\]")
 _NUMBERING = re.compile(r"^\(?(\d{1,3})\)?$")
 
@@ -167,7 +167,6 @@ def clean_cell(value):
 def _check_zip(data: bytes, fmt: str) -> None:
     """Refuse zip bombs and sheets whose cells would not fit in memory, before loading them."""
     max_part = limit("NTM_MAX_SHEET_XML_BYTES", 400 * 1024 * 1024)
-    max_cells = limit("NTM_MAX_SHEET_CELLS", 6_000_000)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = 0
@@ -179,43 +178,13 @@ def _check_zip(data: bytes, fmt: str) -> None:
                             limit=size_in_mb(max_part)
                         )
                     )
-            if fmt != "xlsx":
-                return
-            for info in zf.infolist():
-                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                    continue
-                max_row = max_col = 0
-                with zf.open(info) as part:
-                    tail = b""
-                    while True:
-                        chunk = part.read(8 * 1024 * 1024)
-                        if not chunk:
-                            break
-                        block = tail + chunk
-                        for m in _CELL_REF.finditer(block):
-                            row = int(m.group(2))
-                            if row > max_row:
-                                max_row = row
-                            col = _col_number(m.group(1))
-                            if col > max_col:
-                                max_col = col
-                        tail = block[-256:]
-                if max_row * max_col > max_cells:
-                    raise WorkbookError(
-                        _(
-                            "Trang tính có dữ liệu trải tới dòng {rows} và cột {cols}: vượt giới hạn {limit} ô. "
-                            "Hãy xóa các dòng, cột thừa ở cuối trang rồi lưu lại."
-                        ).format(rows=max_row, cols=max_col, limit=f"{max_cells:,}".replace(",", "."))
-                    )
+            # How far the cells reach, before calamine builds the sheet (see limits.py).
+            if fmt == "xlsx":
+                limits.check_xlsx(zf)
+            elif fmt == "ods":
+                limits.check_ods(zf)
     except zipfile.BadZipFile:
         raise WorkbookError(MSG_CORRUPT_ZIP) from None
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
 
 
 def read_sheets(data: bytes, file_name: str = "") -> tuple[str, list[Sheet]]:
@@ -255,6 +224,7 @@ def _read_calamine(data: bytes) -> list[Sheet]:
                     sheet=meta.name, rows=sheet.height, limit=max_rows
                 )
             )
+        limits.check_dense(meta.name, sheet.height, sheet.width)
         start = sheet.start or (0, 0)
         try:
             merged = list(sheet.merged_cell_ranges or [])
@@ -279,12 +249,15 @@ def _read_csv(data: bytes, file_name: str) -> Sheet:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    rows = []
+    extent = limits.Extent(file_name.rsplit("/", 1)[-1] or "CSV", cells=False)
     max_rows = limit("NTM_MAX_IMPORT_ROWS", 500_000)
-    if len(rows) > max_rows:
-        raise WorkbookError(
-            _("Tệp có {rows} dòng, vượt giới hạn {limit} dòng cho mỗi lần nhập.").format(rows=len(rows), limit=max_rows)
-        )
+    for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        # Checked line by line: ten million blank lines or a line of a million commas are refused, not held.
+        extent.add(len(rows) + 1, len(row))
+        rows.append(row)
+        if len(rows) > max_rows:
+            raise WorkbookError(_("Tệp có hơn {limit} dòng, vượt giới hạn cho mỗi lần nhập.").format(limit=max_rows))
     name = file_name.rsplit("/", 1)[-1] or "CSV"
     return Sheet(name=name, rows=rows)
 

@@ -312,6 +312,16 @@ class NtmResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model._default_manager.all()
 
+    def import_guard(self, user):
+        """What refuses rows outside the importing user's scope (None: nothing is refused).
+
+        By default the project's scope (ntm_site.accounts.scope.ImportGuard): a district clerk's
+        workbook holding another district's commune fails on that row and column.
+        """
+        from ntm_site.accounts.scope import ImportGuard
+
+        return ImportGuard(user, self._meta.model)
+
     def prepare_instance(self, instance, record: dict, *, is_new: bool) -> None:
         """Last touch before a row is written (bulk writes skip `save()`): fill derived fields."""
 

@@ -130,7 +130,10 @@ class VNDecimalWidget(widgets.DecimalWidget):
                 )
             )
         if self.decimal_places is not None:
-            number = number.quantize(Decimal(1).scaleb(-self.decimal_places))
+            try:
+                number = number.quantize(Decimal(1).scaleb(-self.decimal_places))
+            except InvalidOperation:  # "1e308": more digits than any column holds
+                raise CellError(_("số quá lớn.")) from None
         return number
 
 

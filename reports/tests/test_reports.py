@@ -29,6 +29,7 @@ def test_decision_review_counts_organisations_per_role_and_communes_on_the_revie
     # In force on 22/05/2019: SNN (A), Tỉnh đoàn (B), the bloc (C), Kho bạc (D, added by the amending 15-QĐ/TU)
     # in charge; the enterprise twinned with A and B. SNN's assignment to C ended in 2017.
     assert totals["organisations"] == {"phu_trach": 4, "ket_nghia": 1}
+    assert list(totals["organisations"]) == ["phu_trach", "ket_nghia"]  # in the roles' order
     assert totals["organisations_total"] == 5
     assert totals["communes"] == 4
     # A: recognised 15/01/2018. C: recognised only in 12/2019. D: recognised, then revoked 01/03/2019.

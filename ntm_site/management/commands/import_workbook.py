@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ntm_site.spreadsheets.registry import all_resources, get_resource
@@ -26,14 +27,14 @@ class Command(BaseCommand):
             resource_class = get_resource(template)
         except KeyError:
             raise CommandError(
-                "Không có biểu mẫu “{t}”. Các biểu mẫu: {all}.".format(t=template, all=", ".join(all_resources()))
+                _("Không có biểu mẫu “{t}”. Các biểu mẫu: {all}.").format(t=template, all=", ".join(all_resources()))
             ) from None
         account = None
         if user:
             try:
                 account = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
-                raise CommandError(f"Không có người dùng “{user}”.") from None
+                raise CommandError(_("Không có người dùng “{user}”.").format(user=user)) from None
         bar = tqdm(total=0, unit=" dòng", disable=verbosity < 1, file=self.stderr._out, leave=False)
 
         def progress(done, total):
@@ -46,22 +47,23 @@ class Command(BaseCommand):
                 resource_class=resource_class, file=file, user=account, dry_run=dry_run, progress=progress
             )
         except FileNotFoundError:
-            raise CommandError(f"Không tìm thấy tệp “{file}”.") from None
+            raise CommandError(_("Không tìm thấy tệp “{file}”.").format(file=file)) from None
         finally:
             bar.close()
         if report.sheet:
-            self.stdout.write(f"Trang “{report.sheet}”, dòng tiêu đề {report.header_row}.")
+            self.stdout.write(
+                _("Trang “{sheet}”, dòng tiêu đề {row}.").format(sheet=report.sheet, row=report.header_row)
+            )
         self.stdout.write(report.summary())
         if not report.ok:
             for line in report.error_lines(max_errors):
                 self.stderr.write(line)
             hidden = len(report.errors) - max_errors
             if hidden > 0:
-                self.stderr.write(f"… và {hidden} lỗi nữa.")
-            raise CommandError(f"Không ghi gì: tệp có {report.counts['errors']} lỗi.")
+                self.stderr.write(_("… và {n} lỗi nữa.").format(n=hidden))
+            raise CommandError(_("Không ghi gì: tệp có {n} lỗi.").format(n=report.counts["errors"]))
         if dry_run:
-            self.stdout.write(self.style.WARNING("Chạy thử (--dry-run): chưa ghi gì."))
+            self.stdout.write(self.style.WARNING(_("Chạy thử (--dry-run): chưa ghi gì.")))
         else:
-            self.stdout.write(
-                self.style.SUCCESS(f"Đã ghi (lô nhập #{report.batch_id}) trong {report.seconds:.1f} giây.")
-            )
+            done = _("Đã ghi (lô nhập #{batch}) trong {seconds} giây.")
+            self.stdout.write(self.style.SUCCESS(done.format(batch=report.batch_id, seconds=f"{report.seconds:.1f}")))

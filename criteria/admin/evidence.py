@@ -1,0 +1,99 @@
+"""Evidence (minh chứng) of a commune-year's criteria: an inline on the commune-year page, a list, downloads.
+
+Files are checked by content and size (criteria.evidence) and downloaded only through
+`<id>/download/`, which goes through the admin's scope like every other page.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from criteria.evidence import stamp_upload
+from criteria.models import Criterion, Evidence
+from ntm_site.admin import TrackedAdmin
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["commune_year", "criterion", "file", "note"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the file already kept
+            stamp_upload(self.instance, upload)
+        return upload
+
+
+def download_link(obj):
+    if not obj or not obj.pk or not obj.file:
+        return "—"
+    url = reverse("admin:criteria_evidence_download", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj.file_name or _("tải về"))
+
+
+class EvidenceInline(admin.TabularInline):
+    """Evidence on the commune-year page: criterion, file or note; who attached it is filled in."""
+
+    model = Evidence
+    form = EvidenceForm
+    fields = ["criterion", "file", "note", "download", "attached_by", "attached_at"]
+    readonly_fields = ["download", "attached_by", "attached_at"]
+    extra = 0
+    verbose_name = _("minh chứng")
+    verbose_name_plural = _("minh chứng theo tiêu chí")
+
+    @admin.display(description=_("tệp đã lưu"))
+    def download(self, obj):
+        return download_link(obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion", "attached_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "criterion" in formset.form.base_fields:
+            formset.form.base_fields["criterion"].queryset = Criterion.objects.filter(
+                criteria_set_id=obj.criteria_set_id
+            ).order_by("number")
+        return formset
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(TrackedAdmin):
+    form = EvidenceForm
+    list_display = ["commune_year", "criterion", "file_name", "note", "attached_by", "attached_at"]
+    list_select_related = ["commune_year__commune", "criterion", "attached_by"]
+    search_fields = ["commune_year__commune__search_key", "file_name", "note"]
+    autocomplete_fields = ["commune_year", "criterion"]
+    fields = ["commune_year", "criterion", "file", "note", "download", "attached_by", "attached_at"]
+    readonly_fields = ["download", "attached_by", "attached_at"]
+    ordering = ["-attached_at"]
+
+    @admin.display(description=_("tệp đã lưu"))
+    def download(self, obj):
+        return download_link(obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.pk is None:
+            obj.attached_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.download_view)
+        return [path("<path:object_id>/download/", view, name="criteria_evidence_download"), *super().get_urls()]
+
+    def download_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None or not obj.file:
+            raise Http404(_("Không có tệp minh chứng này."))
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        content_type = obj.content_type or "application/octet-stream"
+        return FileResponse(
+            obj.file.open("rb"), as_attachment=True, filename=obj.file_name or "minh-chung", content_type=content_type
+        )
