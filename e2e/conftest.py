@@ -84,12 +84,17 @@ def _seed_demo_workbooks(numbers):
 
 @pytest.fixture
 def make_user(transactional_db, django_user_model):
-    def make(username, *, superuser=False, permissions=(), groups=()):
+    def make(username, *, superuser=False, role=None, unit=None, organisation=None, permissions=(), groups=()):
+        """A user who logs in with PASSWORD; `role` gives them a scope (ntm_site.accounts) as in life."""
         from django.contrib.auth.models import Group, Permission
+
+        from ntm_site.accounts.services import user_scope_set
 
         if superuser:
             return django_user_model.objects.create_superuser(username, f"{username}@example.vn", PASSWORD)
         user = django_user_model.objects.create_user(username, f"{username}@example.vn", PASSWORD, is_staff=True)
+        if role:
+            user_scope_set(user=user, role=role, unit=unit, organisation=organisation)
         for codename in permissions:
             app_label, code = codename.split(".")
             user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=code))

@@ -8,18 +8,6 @@ from e2e.conftest import choose_autocomplete, follow, login
 
 pytestmark = pytest.mark.e2e
 
-MEETING_CLERK_PERMISSIONS = [
-    *(
-        f"meetings.{action}_{model}"
-        for action in ("view", "add", "change")
-        for model in ("meeting", "participation", "speech", "conclusion", "followuptask", "meetingattachment")
-    ),
-    "meetings.view_person",
-    "sponsorship.view_organisation",
-    "criteria.view_criterion",
-    "divisions.view_administrativeunit",
-]
-
 
 def _choose_option(page, select_id, contains):
     value = page.locator(f"#{select_id} option", has_text=contains).first.get_attribute("value")
@@ -31,7 +19,11 @@ def test_clerk_enters_minutes_with_two_speeches_and_a_task_and_prints_them(page,
     from meetings.models import Meeting
 
     load_data(provinces=["Ninh Bình", "Hà Tĩnh"], demo={10})
-    make_user("thuky", permissions=MEETING_CLERK_PERMISSIONS)
+    from divisions.models import AdministrativeUnit
+    from ntm_site.accounts.choices import Role
+
+    province = AdministrativeUnit.objects.provinces().filter(name__contains="Ninh Bình").order_by("valid_from").first()
+    make_user("thuky", role=Role.PROVINCE_COORDINATOR, unit=province)
     login(page, "thuky")
 
     page.goto("/admin/meetings/meeting/add/")

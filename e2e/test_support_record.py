@@ -8,21 +8,17 @@ from e2e.conftest import choose_autocomplete, follow, login
 
 pytestmark = pytest.mark.e2e
 
-SPONSOR_CLERK_PERMISSIONS = [
-    "sponsorship.view_supportrecord",
-    "sponsorship.add_supportrecord",
-    "sponsorship.change_supportrecord",
-    "sponsorship.view_assignment",
-    "sponsorship.view_supportcategory",
-]
-
 
 def test_sponsor_clerk_records_seven_tonnes_of_cement(page, load_data, make_user):
     """The assignment is found by typing the commune without diacritics; the list shows the gift in Vietnamese."""
     from sponsorship.models import SupportRecord
 
     load_data(provinces=["Ninh Bình", "Hà Tĩnh"], demo={10, 11, 12})
-    make_user("dodau", permissions=SPONSOR_CLERK_PERMISSIONS)
+    from ntm_site.accounts.choices import Role
+    from sponsorship.models import Organisation
+
+    office = Organisation.objects.get(name="Văn phòng Tỉnh ủy Ninh Bình")
+    make_user("dodau", role=Role.SPONSOR_CLERK, organisation=office)
     login(page, "dodau")
 
     page.goto("/admin/sponsorship/supportrecord/add/")
