@@ -6,12 +6,14 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint bench messages clean-db help docs-preview
+.PHONY: run setup test test-e2e screenshots lint bench messages clean-db help docs-preview
 
 help:
 	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data"
 	@echo "make setup  - the same without serving"
 	@echo "make test   - install test tools and run the whole suite"
+	@echo "make test-e2e - the clerks' workflows in a real browser (Chromium; screenshots in screenshots/)"
+	@echo "make screenshots - run them and refresh the README's gallery in docs/screenshots/"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
 	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
@@ -41,6 +43,19 @@ run: setup
 
 test: $(VENV)/.dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Browser tests: Playwright drives the system's Chromium (no browser download) against a live server.
+# They are left out of `make test` (pyproject addopts: -m "not e2e").
+CHROMIUM ?= /usr/bin/chromium
+E2E_ARGS ?=
+test-e2e: $(VENV)/.dev
+	@test -x $(CHROMIUM) || { echo "Browser tests need Chromium at $(CHROMIUM): apt-get install -y chromium"; exit 1; }
+	E2E_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m e2e e2e $(E2E_ARGS)
+
+screenshots:
+	rm -f docs/screenshots/*.png
+	E2E_GALLERY=$(abspath docs/screenshots) $(MAKE) test-e2e E2E_ARGS="$(E2E_ARGS)"
+	@ls -l docs/screenshots/
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
