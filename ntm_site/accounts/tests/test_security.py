@@ -107,6 +107,6 @@ def test_check_deploy_passes_with_production_settings():
         cwd=root,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a loaded CI machine takes a while to import everything
     )
     assert result.returncode == 0, result.stdout + result.stderr
