@@ -100,6 +100,8 @@ def test_check_deploy_passes_with_production_settings():
         "ALLOWED_HOSTS": "ntm.example.gov.vn",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests' conftest allows async-unsafe calls for this test process; production never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     root = Path(settings.BASE_DIR)
     result = subprocess.run(
         [sys.executable, str(root / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
