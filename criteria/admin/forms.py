@@ -121,9 +121,10 @@ class AssessmentLineFormSet(BaseInlineFormSet):
 
     @property
     def empty_form(self):
-        # New lines come only from the set's criteria listed above; no "add another" template.
+        # New lines come only from the set's criteria listed above (the sheet's template adds no rows);
+        # the criterion keeps its label widget so that its column has a visible header like its cells.
         form = super().empty_form
-        form.fields["criterion"].widget = forms.HiddenInput()
+        form.fields["criterion"].widget = CriterionLabelWidget()
         return form
 
 
