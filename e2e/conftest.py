@@ -16,10 +16,6 @@ from pytest_django.fixtures import django_db_setup as _plain_django_db_setup
 
 from e2e import a11y
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
-# thread with a running loop unless told the caller knows what it is doing.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,8 +37,19 @@ PASSWORD = "mat-khau-dai-123"
 django_db_setup = _plain_django_db_setup
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package", autouse=True)
+def async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
+    with a running loop unless told the caller knows what it is doing. Told for these tests only: the
+    flag is set when the first browser test starts and taken away after the last (a run that deselects
+    them never sets it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def browser(async_unsafe_allowed):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright

@@ -43,6 +43,8 @@ class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["commune_year", "criterion", "file", "note"]
+        # A line of the commune-year page: a short note keeps the evidence table inside the page.
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,10 +65,10 @@ def download_link(obj):
     return format_html('<a href="{}">{}</a>', url, obj.file_name or _("tải về"))
 
 
-def _without_stored_name(fields, editable):
-    """A read-only page shows the file through "tệp đã lưu" (its own name, downloaded in scope), not as the
-    stored name linked to a media address that is not served."""
-    return fields if editable else [f for f in fields if f != "file"]
+def _file_column(fields, editable):
+    """One column for the file: the file input (which names the kept file, see EvidenceFileInput) where it
+    may change, else "tệp đã lưu"; never the stored name linked to a media address that is not served."""
+    return [f for f in fields if f != ("download" if editable else "file")]
 
 
 class EvidenceInline(admin.TabularInline):
@@ -88,7 +90,7 @@ class EvidenceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("criterion", "attached_by")
 
     def get_fields(self, request, obj=None):
-        return _without_stored_name(super().get_fields(request, obj), self.has_change_permission(request, obj))
+        return _file_column(super().get_fields(request, obj), self.has_change_permission(request, obj))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -115,7 +117,7 @@ class EvidenceAdmin(TrackedAdmin):
         return download_link(obj)
 
     def get_fields(self, request, obj=None):
-        return _without_stored_name(super().get_fields(request, obj), self.has_change_permission(request, obj))
+        return _file_column(super().get_fields(request, obj), self.has_change_permission(request, obj))
 
     def save_model(self, request, obj, form, change):
         if obj.pk is None:
