@@ -136,15 +136,19 @@ def _shooter(page, test_name):
         old.unlink()
     counter = iter(range(1, 100))
 
-    def shot(name, of=None, gallery=None):
+    def shot(name, of=None, gallery=None, at=None):
         """A full-page screenshot of the page (or of `of`, another tab) named in test order;
-        `gallery` names its copy in the README's gallery."""
+        `gallery` names its copy in the README's gallery: the top of the page, or from `at` (a locator) down."""
         target = of or page
         path = folder / f"{next(counter):02d}-{name}.png"
         target.screenshot(path=str(path), full_page=True, animations="disabled")
         if gallery and GALLERY:
             Path(GALLERY).mkdir(parents=True, exist_ok=True)
-            target.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+            if at is None:
+                target.evaluate("window.scrollTo(0, 0)")
+            else:
+                at.evaluate("element => element.scrollIntoView({block: 'start'})")
+            target.evaluate("document.activeElement && document.activeElement.blur()")
             target.screenshot(path=str(Path(GALLERY) / f"{gallery}.png"), animations="disabled")
         return path
 

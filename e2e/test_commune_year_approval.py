@@ -71,6 +71,7 @@ def test_commune_clerk_fills_in_the_year_attaches_evidence_and_submits(page, hat
     expect(page.locator("#changelist")).to_contain_text("0 kết quả")
     follow(page, page.get_by_role("link", name="Thêm kết quả chấm tiêu chí của xã trong năm"))
     a11y.check(page)
+    expect(page.locator(".field-criteria_set")).to_contain_text("Để trống: bộ tiêu chí quốc gia")
     choose_autocomplete(page, "commune", "ky tien", COMMUNE)
     page.get_by_label("Năm").fill(str(YEAR))
     page.shot("new-sheet")
@@ -81,6 +82,9 @@ def test_commune_clerk_fills_in_the_year_attaches_evidence_and_submits(page, hat
     expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Đang nhập")
     lines = page.locator("#assessments-group tbody tr.form-row:not(.empty-form)")
     expect(lines).to_have_count(19)
+    # The set is fixed now: no "leave empty" beside it.
+    expect(page.locator(".field-criteria_set")).to_contain_text("QĐ 318/QĐ-TTg")
+    expect(page.locator(".field-criteria_set")).not_to_contain_text("Để trống")
     a11y.check(page)
     for number in range(1, 20):
         _line(page, number).get_by_label(FAIL if number in NOT_REACHED else PASS, exact=True).check()
@@ -93,7 +97,7 @@ def test_commune_clerk_fills_in_the_year_attaches_evidence_and_submits(page, hat
         {"name": "bien-ban-kiem-tra-moi-truong.png", "mimeType": "image/png", "buffer": _png()}
     )
     evidence.locator("textarea").fill("Ảnh biên bản kiểm tra môi trường")
-    page.shot("sheet-filled", gallery="commune-year-sheet")
+    page.shot("sheet-filled", gallery="commune-year-sheet", at=page.locator("#assessments-group"))
     follow(page, page.get_by_role("button", name="Lưu và tiếp tục chỉnh sửa"))
     expect(page.locator(".errornote")).to_have_count(0)
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -104,7 +108,7 @@ def test_commune_clerk_fills_in_the_year_attaches_evidence_and_submits(page, hat
     expect(page.locator(".messagelist .success")).to_have_text("Đã gửi lên huyện.")
     expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Xã đã gửi, chờ huyện xác nhận")
     expect(page.locator(".messagelist .warning")).to_contain_text("đang chờ xác nhận")
-    page.shot("submitted", gallery="commune-year-submitted")
+    page.shot("submitted")
     a11y.check(page)
 
     sheet = CommuneYear.objects.get()
@@ -128,13 +132,16 @@ def _submitted_sheet(hatinh):
 
     from criteria.evidence import stamp_upload
     from criteria.models import Assessment, CommuneYear, Criterion, Evidence
+    from criteria.services import assessment_stamp
     from ntm_site.accounts import approval
 
     sheet = CommuneYear.objects.create(commune=hatinh["commune"], year=YEAR)
     criteria = Criterion.objects.filter(criteria_set=sheet.criteria_set).order_by("number")
     for criterion in criteria:
         status = "chua_dat" if criterion.number in NOT_REACHED else "dat"
-        Assessment.objects.create(commune_year=sheet, criterion=criterion, status=status)
+        line = Assessment(commune_year=sheet, criterion=criterion, status=status)
+        assessment_stamp(line, user=hatinh["xa"])
+        line.save()
     upload = SimpleUploadedFile("bien-ban-tham-dinh.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     evidence = Evidence(commune_year=sheet, criterion=criteria.get(number=2), attached_by=hatinh["xa"])
     stamp_upload(evidence, upload)
