@@ -44,7 +44,7 @@ class EvidenceForm(forms.ModelForm):
         model = Evidence
         fields = ["commune_year", "criterion", "file", "note"]
         # A line of the commune-year page: a short note keeps the evidence table inside the page.
-        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 20})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
