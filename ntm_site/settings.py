@@ -174,6 +174,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Largest workbook a clerk may upload, in bytes (the message states it in MB).
 NTM_MAX_UPLOAD_BYTES = int(os.environ.get("NTM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Imports into one table take turns (PostgreSQL): how long one waits for another before giving up, in seconds.
+# Keep it under the app server's request timeout (gunicorn --timeout).
+NTM_IMPORT_LOCK_WAIT = int(os.environ.get("NTM_IMPORT_LOCK_WAIT", 25))
 
 # Production hardening, on whenever DEBUG is off.
 if not DEBUG:
