@@ -238,13 +238,12 @@ class ImportEngine:
         if connection.vendor != "postgresql":
             return
         wait = limit("NTM_IMPORT_LOCK_WAIT", 25)
-        key = zlib.crc32(self.opts.label_lower.encode()) - 2**31  # a signed int4
         try:
             with transaction.atomic(using=using), connection.cursor() as cursor:
                 cursor.execute("SELECT current_setting('lock_timeout')")
                 (previous,) = cursor.fetchone()
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(1, wait) * 1000}ms"])
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", import_lock(self.model))
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         except OperationalError as e:
             if getattr(e.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
@@ -628,6 +627,11 @@ class ImportEngine:
             error_summary="\n".join(r.error_lines(50)),
             finished_at=timezone.now(),
         )
+
+
+def import_lock(model) -> tuple[int, int]:
+    """The two int4 keys of the PostgreSQL advisory lock that imports into `model` take turns on."""
+    return LOCK_NAMESPACE, zlib.crc32(model._meta.label_lower.encode()) - 2**31
 
 
 def _content_type(model):

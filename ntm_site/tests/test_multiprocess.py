@@ -36,6 +36,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from criteria.models import Assessment
+from ntm_site.spreadsheets.engine import import_lock
 from ntm_site.tests.workbooks import xlsx
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -407,6 +409,24 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
     else:
         assert (north_batch[0][2], north_batch[0][3]) == (30 * 19 - 30 * 10 + 30 * 19, 30 * 10)
     print(f"hai lần nhập đồng thời: {seconds:.1f} s, {len(results)} kết quả")
+
+    # 4. An import that waits too long for another one gives up with a message and writes nothing.
+    late = codes[130:140]
+    path = app.tmp_path / "muon-2017.xlsx"
+    path.write_bytes(wide_sheet(late, met))
+    with psycopg.connect(app.url) as holder:  # another import into the results, still running
+        holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", import_lock(Assessment))
+        done = subprocess.run(
+            [sys.executable, "manage.py", "import_workbook", "assessments-wide", str(path), "--user", "quantri"],
+            cwd=BASE_DIR,
+            env={**app.env(), "NTM_IMPORT_LOCK_WAIT": "1"},
+            capture_output=True,
+            text=True,
+            timeout=REQUEST_SECONDS,
+        )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Một lần nhập khác vào kết quả đánh giá tiêu chí đang chạy và chưa xong sau 1 giây" in done.stderr
+    assert app.results(late) == {}
 
 
 def Browser_of(clerk):  # noqa: N802 (reads as a constructor)
