@@ -179,7 +179,8 @@ class App:
 
     def env(self):
         env = dict(os.environ)
-        for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        # Production never allows async-unsafe calls (the browser tests' conftest sets it for its own process).
+        for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
             env.pop(name, None)
         env.update(
             DATABASE_URL=self.url,
