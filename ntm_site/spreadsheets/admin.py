@@ -258,6 +258,7 @@ class WorkbookImportExportMixin(ImportExportMixin):
             )
             if report.busy:
                 transaction.set_rollback(True)  # the file stays: the clerk confirms again a little later
+                report.batch_id = None  # and no failed batch is recorded for an import that did not start
         if not report.ok:
             context = self._context(
                 request,

@@ -409,7 +409,9 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
         assert (south_batch[0][2], south_batch[0][3]) == (30 * 10, 30 * 10)
     else:
         assert (north_batch[0][2], north_batch[0][3]) == (30 * 19 - 30 * 10 + 30 * 19, 30 * 10)
-    print(f"hai lần nhập đồng thời: {seconds:.1f} s, {len(results)} kết quả")
+    print(
+        f"hai lần nhập đồng thời: {seconds:.1f} s, {len(results)} kết quả, tệp {'nam' if south_last else 'bắc'} ghi sau"
+    )
 
     # 4. An import that waits too long for another one gives up with a message and writes nothing.
     late = codes[130:140]
