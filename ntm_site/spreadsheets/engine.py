@@ -434,10 +434,17 @@ class ImportEngine:
         prepare_chunk = getattr(resource, "prepare_chunk", None)
         if prepare_chunk is not None:
             try:
-                prepare_chunk([item.record for item in items], engine=self)
+                with transaction.atomic(using=self.writer.using):
+                    prepare_chunk([item.record for item in items], engine=self)
             except ValidationError as e:
                 for item in items:
                     self._validation_error(e, item.row)
+                return
+            except DatabaseError as e:
+                # The rows these hang from were refused (say a commune-year that someone saved in a form
+                # meanwhile): every sheet row of the chunk fails with the database's reason, nothing is written.
+                for row in {id(item.row): item.row for item in items}.values():
+                    self._db_error(row, e)
                 return
         existing = self._load_existing([item.key for item in items])
         allow_create = resource.option("allow_create", True)
