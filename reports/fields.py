@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from divisions.models import AdministrativeUnit
+from ntm_site.accounts import scope
 from ntm_site.admin import folded_search
 from ntm_site.text import fold, nfc
 from reports.areas import AreaLookupError, find_units
@@ -44,7 +45,16 @@ class UnitField(forms.CharField):
         return UnitCandidates(text=text, units=units)
 
 
-class DecisionField(forms.CharField):
+class ScopedLookup:
+    """A field that finds records by what was typed, among those its reader may read (ReportForm sets `user`)."""
+
+    user = None
+
+    def readable(self, queryset):
+        return queryset if self.user is None else scope.restrict(queryset, self.user, scope.READ)
+
+
+class DecisionField(ScopedLookup, forms.CharField):
     """A decision by its symbol as written ("140-QĐ/TU"); case and diacritics do not matter."""
 
     def __init__(self, *args, **kwargs):
@@ -52,15 +62,27 @@ class DecisionField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("placeholder", _("ví dụ 140-QĐ/TU"))
 
+    def readable_decisions(self):
+        """Decisions the reader may read, and those that assigned someone inside the reader's scope."""
+        if self.user is None:
+            return Decision.objects.all()
+        from sponsorship.models import Assignment
+
+        mine = self.readable(Assignment.objects.all()).values("decision")
+        return Decision.objects.filter(pk__in=self.readable(Decision.objects.all()).values("pk")) | (
+            Decision.objects.filter(pk__in=mine)
+        )
+
     def clean(self, value):
         text = nfc(super().clean(value) or "")
         if not text:
             return None
-        found = list(Decision.objects.filter(symbol__iexact=text)[:2])
+        decisions = self.readable_decisions()
+        found = list(decisions.filter(symbol__iexact=text)[:2])
         if not found:
             # "140-QD/TU" typed without the Đ: compare folded symbols among those with the same number.
             number = text.split("-")[0].split("/")[0]
-            found = [d for d in Decision.objects.filter(symbol__istartswith=number) if fold(d.symbol) == fold(text)]
+            found = [d for d in decisions.filter(symbol__istartswith=number) if fold(d.symbol) == fold(text)]
         if len(found) == 1:
             return found[0]
         if not found:
@@ -73,7 +95,7 @@ class DecisionField(forms.CharField):
         )
 
 
-class OrganisationField(forms.CharField):
+class OrganisationField(ScopedLookup, forms.CharField):
     """An organisation by its full or short name (case- and diacritics-insensitive)."""
 
     def __init__(self, *args, **kwargs):
@@ -85,7 +107,7 @@ class OrganisationField(forms.CharField):
         text = nfc(super().clean(value) or "")
         if not text:
             return None
-        candidates = list(folded_search(Organisation.objects.all(), text).order_by("name")[:200])
+        candidates = list(folded_search(self.readable(Organisation.objects.all()), text).order_by("name")[:200])
         key = fold(text)
         exact = [o for o in candidates if key in (fold(o.name), fold(o.short_name))]
         found = exact or candidates
