@@ -63,15 +63,19 @@ class DecisionField(ScopedLookup, forms.CharField):
         self.widget.attrs.setdefault("placeholder", _("ví dụ 140-QĐ/TU"))
 
     def readable_decisions(self):
-        """Decisions the reader may read, and those that assigned someone inside the reader's scope."""
+        """Decisions the reader may read, those that assigned someone inside the reader's scope, and the
+        decisions these amend (a commune assigned by an amendment reviews the decision it amends)."""
         if self.user is None:
             return Decision.objects.all()
         from sponsorship.models import Assignment
 
-        mine = self.readable(Assignment.objects.all()).values("decision")
-        return Decision.objects.filter(pk__in=self.readable(Decision.objects.all()).values("pk")) | (
-            Decision.objects.filter(pk__in=mine)
-        )
+        ids = set(self.readable(Assignment.objects.all()).values_list("decision", flat=True))
+        frontier = ids
+        while frontier:  # one query per step up the chain of amendments
+            frontier = set(Decision.objects.filter(pk__in=frontier).values_list("amends", flat=True)) - ids - {None}
+            ids |= frontier
+        readable = self.readable(Decision.objects.all()).values("pk")
+        return Decision.objects.filter(pk__in=readable) | Decision.objects.filter(pk__in=ids)
 
     def clean(self, value):
         text = nfc(super().clean(value) or "")
