@@ -50,8 +50,12 @@ class ScopedLookup:
 
     user = None
 
+    @property
+    def restricted(self) -> bool:
+        return self.user is not None and not scope.get_scope(self.user).unrestricted
+
     def readable(self, queryset):
-        return queryset if self.user is None else scope.restrict(queryset, self.user, scope.READ)
+        return scope.restrict(queryset, self.user, scope.READ) if self.restricted else queryset
 
 
 class DecisionField(ScopedLookup, forms.CharField):
@@ -65,7 +69,7 @@ class DecisionField(ScopedLookup, forms.CharField):
     def readable_decisions(self):
         """Decisions the reader may read, those that assigned someone inside the reader's scope, and the
         decisions these amend (a commune assigned by an amendment reviews the decision it amends)."""
-        if self.user is None:
+        if not self.restricted:
             return Decision.objects.all()
         from sponsorship.models import Assignment
 

@@ -283,6 +283,18 @@ def test_wrong_scope_reader_gets_none_of_ha_tinhs_names(client, readers, superus
     assert not [name for name in HA_TINH_NAMES if name in outside]
 
 
+@pytest.mark.parametrize(
+    "reader,slug", [("ky_anh", slug) for slug in PARAMS] + [("snn", slug) for slug in PARAMS if slug != "tasks"]
+)
+def test_a_scoped_report_page_keeps_a_bounded_number_of_queries(
+    client, readers, slug, reader, django_assert_max_num_queries
+):
+    client = as_user(client, getattr(readers, reader))
+    with django_assert_max_num_queries(30):  # 29 at most measured (decision-review: the decision looked up in scope)
+        response = client.get(page_url(slug), PARAMS[slug])
+    assert response.status_code == 200 and response.context["result"] is not None
+
+
 # --- parameters naming a place outside the scope -------------------------------------------------
 
 
