@@ -459,7 +459,10 @@ def test_saved_filters_are_changed_and_deleted_by_their_owner_only(client, reade
 
     # A reader of another province does not even see it, though it is shared with their group.
     assert not SavedFilter.objects.visible_to(readers.nghe_an).exists()
-    assert as_user(client, readers.nghe_an).get(change).status_code == 302
+    outsider = as_user(client, readers.nghe_an)
+    assert outsider.get(change).status_code == 302
+    assert outsider.get(page_url("criteria-summary"), {"saved": saved.pk}).status_code == 404
+    assert "Kỳ Anh 2017" not in outsider.get(reverse("reports:index")).content.decode()
 
     # The owner renames and deletes it.
     client = as_user(client, readers.ky_anh)
