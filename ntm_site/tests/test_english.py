@@ -103,6 +103,22 @@ def test_without_the_cookie_the_same_pages_stay_vietnamese(admin_client, name):
         assert english_text not in strings
 
 
+def test_the_language_switch_in_the_header_goes_to_english_and_back(admin_client):
+    changelist = reverse("admin:criteria_communeyear_changelist")
+    page = admin_client.get(changelist).content.decode()
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in page
+    assert f'<input type="hidden" name="next" value="{changelist}">' in page
+
+    response = admin_client.post(reverse("set_language"), {"language": "en", "next": changelist})
+    assert response.status_code == 302 and response.url == changelist
+    page = admin_client.get(changelist).content.decode()
+    assert "Criteria results by commune and year" in VisibleText.strings_of(page)
+    assert '<button type="submit" name="language" value="vi" lang="vi">Tiếng Việt</button>' in page
+
+    admin_client.post(reverse("set_language"), {"language": "vi", "next": changelist})
+    assert "Kết quả chấm tiêu chí theo xã, năm" in VisibleText.strings_of(admin_client.get(changelist).content.decode())
+
+
 def test_a_meeting_participant_who_reports_is_not_the_reports_menu():
     """One Vietnamese word, two English ones: the role carries a context."""
     from django.utils import translation
