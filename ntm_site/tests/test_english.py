@@ -241,3 +241,73 @@ def test_committed_english_mo_matches_its_po():
         if got != e["msgstr"]:
             mismatched.append(msgid)
     assert mismatched == []
+
+
+# --- Excel in English -------------------------------------------------------------------------
+
+
+def _demo_workbook(name):
+    from seeds.loader import demo_workbooks
+
+    return next((slug, path) for slug, path in demo_workbooks() if path.name == name)
+
+
+def test_a_vietnamese_workbook_still_imports_with_the_admin_in_english():
+    """The clerks' workbooks have Vietnamese headers and values ("Sở, ban, ngành") whatever the admin's language."""
+    from django.utils import translation
+
+    from ntm_site.spreadsheets.registry import get_resource
+    from ntm_site.spreadsheets.services import workbook_import
+    from sponsorship.models import Organisation
+
+    slug, path = _demo_workbook("10_organisations.xlsx")
+    with translation.override("en"), path.open("rb") as handle:
+        report = workbook_import(resource_class=get_resource(slug), file=handle, file_name=path.name)
+    assert report.ok, report.error_lines(5)
+    assert report.created == 186
+    assert Organisation.objects.filter(kind="so_nganh").exists()
+
+
+def test_the_english_template_imports_in_english_with_english_choices_and_hints():
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from ntm_site.spreadsheets.registry import get_resource
+    from ntm_site.spreadsheets.services import workbook_import
+    from ntm_site.spreadsheets.workbooks import template_workbook
+    from sponsorship.models import Organisation
+
+    resource_class = get_resource("organisations")
+    with translation.override("en"):
+        template = load_workbook(io.BytesIO(template_workbook(resource_class)))
+        sheet = template.active
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        header = next(i for i, row in enumerate(rows) if "Abbreviation" in row)
+        assert rows[header][:3] == ["Agency/unit name (*)", "Abbreviation", "Type (*)"]
+        assert "Full name, unique; include the province name if needed to tell them apart" in rows[header + 1]
+        sheet.append(["Công ty Thử nghiệm Hà Tĩnh", "CTTN", "Enterprise"])
+        data = io.BytesIO()
+        template.save(data)
+        report = workbook_import(resource_class=resource_class, file=data.getvalue(), file_name="organisations.xlsx")
+        assert report.ok, report.error_lines(5)
+    assert Organisation.objects.get(short_name="CTTN").kind == "doanh_nghiep"
+
+
+def test_an_english_error_stays_english_for_an_english_workbook():
+    from django.utils import translation
+    from openpyxl import Workbook
+
+    from ntm_site.spreadsheets.registry import get_resource
+    from ntm_site.spreadsheets.services import workbook_import
+
+    book = Workbook()
+    book.active.append(["Agency/unit name", "Abbreviation", "Type"])
+    book.active.append(["Công ty Thử nghiệm Hà Tĩnh", "CTTN", "Company"])
+    data = io.BytesIO()
+    book.save(data)
+    with translation.override("en"):
+        report = workbook_import(
+            resource_class=get_resource("organisations"), file=data.getvalue(), file_name="organisations.xlsx"
+        )
+        assert not report.ok
+        assert "one of these values is required" in " ".join(report.error_lines(5))
