@@ -37,6 +37,7 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 	$(PY) manage.py create_demo_admin
+	$(PY) manage.py create_demo_users
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
 run: setup

@@ -21,6 +21,14 @@ def test_dates_are_day_month_year():
     assert render("{{ d|date:'SHORT_DATE_FORMAT' }}", d=datetime.date(2016, 3, 1)) == "01/03/2016"
 
 
+def test_a_time_in_a_form_reads_hours_and_minutes():
+    from django.contrib.admin.widgets import AdminTimeWidget
+
+    with translation.override("vi"):
+        html = AdminTimeWidget().render("start", datetime.time(8, 0))
+    assert 'value="08:00"' in html
+
+
 def test_fold_removes_diacritics_including_d_with_stroke():
     assert fold("Đông Hà") == "dong ha"
     assert fold("  Hương   Liên ") == "huong lien"
