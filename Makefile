@@ -16,6 +16,7 @@ help:
 	@echo "make screenshots - run them and refresh the README's gallery in docs/screenshots/"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
+	@echo "make messages - add new strings to the English catalogue (ntm_site/locale/en) and compile all catalogues"
 	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
 
 $(PY):
@@ -65,7 +66,12 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/import_bench.py
 
+# The English catalogue gets the project's new strings (translate them in ntm_site/locale/en, then run this
+# again); the vi catalogue only fills Django's and the apps' gaps and is never regenerated.
+MESSAGES_SKIP := --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'e2e/*' --ignore 'benchmarks/*' \
+	--ignore 'docs/*' --ignore '*/tests/*' --ignore conftest.py
 messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l en --add-location file $(MESSAGES_SKIP)
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean-db:

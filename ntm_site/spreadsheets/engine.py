@@ -24,10 +24,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, connections, models, router, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ntm_site.text import fold
@@ -145,6 +146,31 @@ class _Item:
     preview: PreviewRecord | None = None
 
 
+def workbook_language(sheets: list[Sheet], resource) -> str | None:
+    """The language the workbook's headers are written in: the reader's, else Vietnamese.
+
+    Templates and exports follow the interface language, but the clerks' own workbooks are in
+    Vietnamese: someone who switched the admin to English still imports them (headers, choices and
+    the messages about their cells are then read in Vietnamese too).
+    """
+    current = translation.get_language()
+    if not current or current == settings.LANGUAGE_CODE or _has_header(sheets, resource):
+        return current
+    with translation.override(settings.LANGUAGE_CODE):
+        if _has_header(sheets, resource):
+            return settings.LANGUAGE_CODE
+    return current
+
+
+def _has_header(sheets, resource) -> bool:
+    columns = resource.get_import_columns()
+    try:
+        find_header(sheets, columns, [c.key for c in columns if c.required])
+    except WorkbookError:
+        return False
+    return True
+
+
 class ImportEngine:
     """Runs one import; use `workbook_import()` (services) rather than this class directly."""
 
@@ -189,6 +215,10 @@ class ImportEngine:
         return self.report
 
     def run_sheets(self, sheets: list[Sheet]) -> ImportReport:
+        with translation.override(workbook_language(sheets, self.resource)):
+            return self._run_sheets(sheets)
+
+    def _run_sheets(self, sheets: list[Sheet]) -> ImportReport:
         resource = self.resource
         columns = resource.get_import_columns()
         self.columns = {c.key: c for c in columns}
