@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +19,10 @@ from sponsorship.querysets import commune_reached_standard
 
 def communes_reached(on: datetime.date) -> int:
     """Communes that had reached NTM standard on `on` (only communes with any result are examined)."""
-    with_results = Q(pk__in=Recognition.objects.values("commune")) | Q(pk__in=Assessment.objects.values("commune"))
+    # EXISTS per commune (an index probe), not IN over the millions of assessments (a subplan too big to hash).
+    with_results = Q(Exists(Recognition.objects.filter(commune=OuterRef("pk")))) | Q(
+        Exists(Assessment.objects.filter(commune=OuterRef("pk")))
+    )
     return AdministrativeUnit.objects.filter(with_results).filter(commune_reached_standard(on)).count()
 
 

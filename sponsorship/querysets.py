@@ -54,14 +54,17 @@ def recognised_on(as_of: datetime.date, commune_ref: str = "pk") -> Exists:
 def all_criteria_met_in_latest_year(as_of: datetime.date, commune_ref: str = "pk") -> Exists:
     """In the latest year (≤ as_of's year) the commune was assessed on the basic NTM set, every criterion
     of that set is met (đạt) or not applicable; a partly assessed year does not count."""
-    from criteria.models import Assessment, Criterion
+    from criteria.models import Assessment, CommuneYear, Criterion
 
+    # The latest commune-year holding results (an assessment's criterion is of its commune-year's set):
+    # the commune-year index starts with the commune, so this is one short index walk per commune.
     latest_year = (
-        Assessment.objects.filter(
+        CommuneYear.objects.filter(
             commune=OuterRef(OuterRef(commune_ref)),
             year__lte=as_of.year,
-            criterion__criteria_set__level=SetLevel.COMMUNE,
+            criteria_set__level=SetLevel.COMMUNE,
         )
+        .filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
         .order_by("-year")
         .values("year")[:1]
     )
@@ -78,11 +81,9 @@ def all_criteria_met_in_latest_year(as_of: datetime.date, commune_ref: str = "pk
             criterion__criteria_set__level=SetLevel.COMMUNE,
         )
         .values("criterion__criteria_set")
-        .annotate(
-            met=Count("pk", filter=Q(status__in=[AssessmentStatus.MET, AssessmentStatus.NOT_APPLICABLE])),
-            size=Subquery(set_size),
-        )
-        .filter(met__gte=F("size"))
+        .annotate(met=Count("pk", filter=Q(status__in=[AssessmentStatus.MET, AssessmentStatus.NOT_APPLICABLE])))
+        # In HAVING, the set's size is counted once per commune, not once per assessment row.
+        .filter(met__gte=Subquery(set_size))
     )
     return Exists(complete_sets)
 

@@ -192,6 +192,16 @@ class GuardedAdminMixin:
                 qs = qs.filter(q)
         return qs
 
+    def get_object(self, request, object_id, from_field=None):
+        # A change page asks for its row several times (locks, approval, the form): on a GET, read it once.
+        if request.method not in ("GET", "HEAD"):
+            return super().get_object(request, object_id, from_field)
+        memo = request.__dict__.setdefault("_ntm_objects", {})
+        key = (self.model, str(object_id), from_field)
+        if key not in memo:
+            memo[key] = super().get_object(request, object_id, from_field)
+        return memo[key]
+
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):
             return False
