@@ -116,8 +116,9 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
     ordering = ["code", "valid_from"]
 
     def get_queryset(self, request):
-        # A unit's name shows its parent's (str): autocompletes pointing here read both in one query.
-        return super().get_queryset(request).select_related("parent")
+        # A unit's name shows its parent's (str): autocompletes pointing here read both in one query. (The
+        # changelist skips list_select_related when the queryset selects related rows already: same list.)
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def get_inlines(self, request, obj):
         # Communes have no children; a new unit has nothing to show yet.

@@ -8,7 +8,8 @@ national assessment table (≈ 3 million rows) costs more than the page itself. 
 - otherwise counts exactly, but at most `CAP` rows (`SELECT COUNT(*) FROM (… LIMIT CAP+1)`);
   past the cap it takes the planner's estimate of the filtered query (EXPLAIN, nothing run).
 
-Small lists (most of them) keep their exact count. When the count is an estimate
+Deep pages read their ids first, then their rows (`_slice`). Small lists (most of them) keep
+their exact count. When the count is an estimate
 (`paginator.approximate`), pages past the estimated end are served (empty when there is
 nothing), so a link to page 500 never bounces.
 """
@@ -19,10 +20,13 @@ import json
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # Up to this many rows a list is counted exactly.
 CAP = 10_000
+# From this row on, a page's ids are read before its rows (see `_slice`).
+DEEP = 500
 
 
 class EstimatedCountPaginator(Paginator):
@@ -42,7 +46,7 @@ class EstimatedCountPaginator(Paginator):
             if estimate > self.cap:
                 self.approximate = True
                 return estimate
-        capped = qs.order_by()[: self.cap + 1].count()
+        capped = qs.order_by().values("pk")[: self.cap + 1].count()
         if capped <= self.cap:
             return capped
         self.approximate = True
@@ -62,11 +66,21 @@ class EstimatedCountPaginator(Paginator):
         return number
 
     def page(self, number):
-        if not (self.count and self.approximate):
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+        top = bottom + self.per_page
+        if not self.approximate and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._slice(bottom, top), number, self)
+
+    def _slice(self, bottom, top):
+        """The rows of one page. Deep in a list, the ids come first (a lean query: the ordering's columns only),
+        then the page's rows with their joins and annotations: OFFSET would compute those for every row skipped."""
+        qs = self.object_list
+        if bottom < DEEP or not isinstance(qs, QuerySet):
+            return qs[bottom:top]
+        ids = list(qs.values_list("pk", flat=True)[bottom:top])
+        return qs.filter(pk__in=ids)
 
 
 def _table_estimate(connection, table: str) -> int:

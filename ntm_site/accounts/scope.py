@@ -432,8 +432,11 @@ def allows(user, obj, action: str = WRITE) -> bool:
     key = (model._meta.label_lower, obj.pk, action)
     if key not in cache:
         manager = model._default_manager
-        if manager.filter(pk=obj.pk).exists():
-            cache[key] = restrict(manager.filter(pk=obj.pk), user, action).exists()
+        # The usual answer (a row in scope) takes one query; only a refusal asks whether the row still exists.
+        if restrict(manager.filter(pk=obj.pk), user, action).exists():
+            cache[key] = True
+        elif manager.filter(pk=obj.pk).exists():
+            cache[key] = False
         else:
             cache[key] = _deleted_allows(scope, model, obj.pk, action)
     return cache[key]
