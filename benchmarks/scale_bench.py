@@ -221,7 +221,7 @@ def change_probes() -> list[Probe]:
         or CommuneYear.objects.filter(commune__parent=district, year=2019).first(),
         "assignment (support records)": Assignment.objects.filter(commune__parent=district).first(),
         "organisation (assignments)": Organisation.objects.filter(home_unit__name=PROVINCE).first(),
-        "meeting (minutes)": Meeting.objects.order_by("-start").first(),
+        "meeting (minutes)": Meeting.objects.filter(organiser__home_unit__name=PROVINCE).order_by("-start").first(),
         "person": Person.objects.first(),
         "district (communes)": district,
     }

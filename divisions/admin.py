@@ -79,6 +79,10 @@ class ChildrenInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row's name prints its parent (the page's unit): joined, not fetched once per row.
+        return super().get_queryset(request).select_related("parent")
+
 
 class PredecessorInline(admin.TabularInline):
     model = UnitSuccession
