@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-e2e screenshots lint bench messages clean-db help docs-preview
+.PHONY: run setup test test-e2e screenshots lint bench bench-scale messages clean-db help docs-preview
 
 help:
 	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data"
@@ -16,6 +16,7 @@ help:
 	@echo "make screenshots - run them and refresh the README's gallery in docs/screenshots/"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
+	@echo "make bench-scale - the whole country's data in PostgreSQL, every admin page and report timed (benchmarks/README.md)"
 	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
 
 $(PY):
@@ -63,6 +64,12 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/import_bench.py
+
+# DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ntm_scale_bench) is created, migrated and filled once;
+# SCALE_ARGS="--regenerate" rebuilds it, "--verbose" adds EXPLAIN ANALYZE of the slowest queries.
+SCALE_ARGS ?=
+bench-scale: $(VENV)/.dev
+	$(PY) benchmarks/scale_bench.py $(SCALE_ARGS)
 
 messages: $(VENV)/.dev
 	$(PY) manage.py compilemessages --ignore '.venv/*'

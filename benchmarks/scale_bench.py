@@ -3,8 +3,9 @@
     make bench-scale
     python benchmarks/scale_bench.py [--repeat 5] [--regenerate] [--verbose] [--only WORD]
 
-DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ntm_scale_bench) names the database;
-it is created if missing, migrated, and filled once with the national data set
+The benchmark works in `<name>_bench` on the server of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/ntm_scale_bench), never in the app's own database; it is
+created if missing, migrated, and filled once with the national data set
 (benchmarks/scale_data.py: ≈ 2.9 million assessments, 100,000 support records, 5,000 meetings
 …). A later run reuses it; --regenerate drops and rebuilds it.
 
@@ -73,6 +74,17 @@ class Probe:
 
 
 # --- the database ------------------------------------------------------------------------
+
+
+def bench_url(url: str) -> str:
+    """The benchmark's own database on the server of DATABASE_URL: `<name>_bench` (never the app's own data)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return DEFAULT_URL
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "ntm_scale"
+    if not name.endswith("_bench"):
+        name += "_bench"
+    return parts._replace(path=f"/{name}").geturl()
 
 
 def ensure_database(url: str, regenerate: bool) -> None:
@@ -353,9 +365,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="", help="measure only requests whose name contains this")
     args = parser.parse_args(argv)
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = DEFAULT_URL
+    url = bench_url(os.environ.get("DATABASE_URL", ""))
     ensure_database(url, args.regenerate)
     setup_django(url)
     t0 = time.perf_counter()
