@@ -53,6 +53,7 @@ class Probe:
     target_ms: int | None
     max_queries: int | None = None
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # this process (Django and the client), not the server's
     queries: list = field(default_factory=list)
     status: int = 0
 
@@ -312,11 +313,12 @@ def measure(probes: list[Probe], client_for, repeat: int) -> None:
         probe.status = response.status_code
         probe.queries = list(ctx.captured_queries)
         for _i in range(repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             response = client.get(probe.url)
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
             probe.times.append((time.perf_counter() - t) * 1000)
+            probe.cpu.append((time.process_time() - c) * 1000)
         mark = "OK" if probe.ok else "FAIL"
         line = f"{probe.user:5} {probe.name}: {probe.median:.0f} ms, {len(probe.queries)} q {mark}"
         print(f"  [{n}/{len(probes)}] {line}", flush=True)
@@ -324,14 +326,15 @@ def measure(probes: list[Probe], client_for, repeat: int) -> None:
 
 def print_table(probes: list[Probe]) -> None:
     print()
-    print("| request | user | queries | median ms | p95 ms | target | result |")
-    print("| --- | --- | ---: | ---: | ---: | --- | --- |")
+    print("| request | user | queries | median ms | p95 ms | app CPU ms | target | result |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
     for p in probes:
         target = f"≤ {p.target_ms} ms" if p.target_ms is not None else "(not a target)"
         target += f", ≤ {p.max_queries} q" if p.max_queries is not None else ""
         status = "" if p.status == 200 else f" (HTTP {p.status})"
         result = ("OK" if p.ok else "**FAIL**") + status
-        print(f"| {p.name} | {p.user} | {len(p.queries)} | {p.median:.0f} | {p.p95:.0f} | {target} | {result} |")
+        cpu = statistics.median(p.cpu)
+        print(f"| {p.name} | {p.user} | {len(p.queries)} | {p.median:.0f} | {p.p95:.0f} | {cpu:.0f} | {target} | {result} |")
 
 
 def explain(probes: list[Probe], top: int = 8) -> None:
