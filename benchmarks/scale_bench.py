@@ -334,7 +334,8 @@ def print_table(probes: list[Probe]) -> None:
         status = "" if p.status == 200 else f" (HTTP {p.status})"
         result = ("OK" if p.ok else "**FAIL**") + status
         cpu = statistics.median(p.cpu)
-        print(f"| {p.name} | {p.user} | {len(p.queries)} | {p.median:.0f} | {p.p95:.0f} | {cpu:.0f} | {target} | {result} |")
+        figures = f"{len(p.queries)} | {p.median:.0f} | {p.p95:.0f} | {cpu:.0f}"
+        print(f"| {p.name} | {p.user} | {figures} | {target} | {result} |")
 
 
 def explain(probes: list[Probe], top: int = 8) -> None:
