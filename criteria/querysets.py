@@ -143,8 +143,8 @@ def _meets_all():
     )
 
 
-# A LIMIT no area reaches (see area_summary).
-_NO_LIMIT = 10**9
+# A LIMIT no area reaches: sliced, rows stay a subquery PostgreSQL does not inline (see area_summary).
+NO_LIMIT = 10**9
 
 
 def _summary_aggregates():
@@ -264,7 +264,7 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         rows = self.order_by().filter(has_results).with_met().annotate(key=F("pk"))
         # The LIMIT keeps the rows a subquery of their own: PostgreSQL would otherwise inline it and count each
         # sheet's criteria once per aggregate naming `met` (eight times; seconds over a whole country).
-        return rows[:_NO_LIMIT].aggregate(**_summary_aggregates())
+        return rows[:NO_LIMIT].aggregate(**_summary_aggregates())
 
 
 class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
