@@ -28,7 +28,7 @@ def test_a_list_under_the_cap_is_counted_exactly(batches):
 
 def test_past_the_cap_the_count_stops_and_pages_past_it_are_served(batches):
     paginator = SmallCap(batches.filter(rows__gte=0), 2)
-    assert paginator.count == 6  # cap + 1 on SQLite (PostgreSQL asks the planner)
+    assert paginator.count > 5  # cap + 1 on SQLite; on PostgreSQL the planner's estimate, at least that
     assert paginator.approximate
     assert [b.template for b in paginator.page(5).object_list] == ["t08", "t09"]
     assert list(paginator.page(40).object_list) == []
