@@ -17,6 +17,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
 	@echo "make bench-scale - the whole country's data in PostgreSQL, every admin page and report timed (benchmarks/README.md)"
+	@echo "make messages - add new strings to the English catalogue (ntm_site/locale/en) and compile all catalogues"
 	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
 
 $(PY):
@@ -37,6 +38,7 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 	$(PY) manage.py create_demo_admin
+	$(PY) manage.py create_demo_users
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
 run: setup
@@ -71,7 +73,12 @@ SCALE_ARGS ?=
 bench-scale: $(VENV)/.dev
 	$(PY) benchmarks/scale_bench.py $(SCALE_ARGS)
 
+# The English catalogue gets the project's new strings (translate them in ntm_site/locale/en, then run this
+# again); the vi catalogue only fills Django's and the apps' gaps and is never regenerated.
+MESSAGES_SKIP := --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'e2e/*' --ignore 'benchmarks/*' \
+	--ignore 'docs/*' --ignore '*/tests/*' --ignore conftest.py
 messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l en --add-location file $(MESSAGES_SKIP)
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean-db:

@@ -16,10 +16,6 @@ from pytest_django.fixtures import django_db_setup as _plain_django_db_setup
 
 from e2e import a11y
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
-# thread with a running loop unless told the caller knows what it is doing.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,8 +37,19 @@ PASSWORD = "mat-khau-dai-123"
 django_db_setup = _plain_django_db_setup
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package", autouse=True)
+def async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
+    with a running loop unless told the caller knows what it is doing. Told for these tests only: the
+    flag is set when the first browser test starts and taken away after the last (a run that deselects
+    them never sets it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def browser(async_unsafe_allowed):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
@@ -129,15 +136,19 @@ def _shooter(page, test_name):
         old.unlink()
     counter = iter(range(1, 100))
 
-    def shot(name, of=None, gallery=None):
+    def shot(name, of=None, gallery=None, at=None):
         """A full-page screenshot of the page (or of `of`, another tab) named in test order;
-        `gallery` names its copy in the README's gallery."""
+        `gallery` names its copy in the README's gallery: the top of the page, or from `at` (a locator) down."""
         target = of or page
         path = folder / f"{next(counter):02d}-{name}.png"
         target.screenshot(path=str(path), full_page=True, animations="disabled")
         if gallery and GALLERY:
             Path(GALLERY).mkdir(parents=True, exist_ok=True)
-            target.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+            if at is None:
+                target.evaluate("window.scrollTo(0, 0)")
+            else:
+                at.evaluate("element => element.scrollIntoView({block: 'start'})")
+            target.evaluate("document.activeElement && document.activeElement.blur()")
             target.screenshot(path=str(Path(GALLERY) / f"{gallery}.png"), animations="disabled")
         return path
 

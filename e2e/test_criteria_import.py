@@ -85,7 +85,9 @@ def test_coordinator_imports_results_fixing_two_bad_rows(page, load_data, make_u
     expect(page.locator(".ntm-action-new strong")).to_have_text(str(3 * 19))
     expect(page.locator("table.ntm-errors")).to_have_count(0)
     page.shot("preview-ready")
+    a11y.check(page)
     follow(page, page.get_by_role("button", name="Xác nhận nhập"))
     expect(page.locator(".messagelist .success")).to_contain_text("Đã nhập xong tệp")
     page.shot("imported")
+    a11y.check(page)
     assert Assessment.objects.count() == 3 * 19

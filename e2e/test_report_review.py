@@ -41,6 +41,7 @@ def test_coordinator_reviews_decision_140_and_saves_the_filter(page, load_data, 
     follow(page, page.get_by_role("button", name="Lưu bộ lọc"))
     expect(page.locator(".messagelist")).to_be_visible()
     expect(page.locator(".report-saved").get_by_role("link", name="140-QĐ/TU đến hết 2020")).to_be_visible()
+    a11y.check(page)
     saved = SavedFilter.objects.get()
     assert saved.report == "decision-review" and saved.shared_with.filter(name="Văn phòng điều phối").exists()
 

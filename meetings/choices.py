@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -17,7 +18,8 @@ class ParticipationRole(models.TextChoices):
     CHAIR = "chu_tri", _("Chủ trì")
     CO_CHAIR = "dong_chu_tri", _("Đồng chủ trì")
     ATTENDEE = "du", _("Dự")
-    REPORTER = "bao_cao", _("Báo cáo")
+    # Context: the same word is the Reports menu ("Reports" in English), here the one who reports.
+    REPORTER = "bao_cao", pgettext_lazy("vai trò dự họp", "Báo cáo")
     SECRETARY = "thu_ky", _("Thư ký")
 
 

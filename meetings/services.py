@@ -3,9 +3,10 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from meetings.choices import TaskStatus
@@ -218,6 +219,13 @@ def minutes_workbook_import(*, file, user=None, dry_run: bool = False, file_name
         report.fatal = str(e)
         return report
     report.sheets = _assign_sheets(sheets)
+    language = translation.get_language()
+    if all(s.sheet is None for s in report.sheets) and language and language != settings.LANGUAGE_CODE:
+        # The admin in English, the clerks' workbook in Vietnamese (each sheet's engine reads it so, too).
+        with translation.override(settings.LANGUAGE_CODE):
+            in_vietnamese = _assign_sheets(sheets)
+        if any(s.sheet is not None for s in in_vietnamese):
+            report.sheets = in_vietnamese
     if all(s.sheet is None for s in report.sheets):
         report.fatal = str(
             _("Không thấy trang nào của biểu mẫu biên bản ({names}): hãy dùng biểu mẫu tải về từ trang Hội nghị.")

@@ -1,8 +1,8 @@
 """Settings of NTM records.
 
 Everything that differs between a clerk's laptop and production comes from the
-environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL. With nothing
-set, the project runs on an SQLite file under var/ with DEBUG on.
+environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL (the whole list:
+docs/deployment.md). With nothing set, the project runs on an SQLite file under var/ with DEBUG on.
 """
 
 import os
@@ -102,10 +102,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ntm_site.wsgi.application"
 
+# Several app processes on a managed PostgreSQL (docs/deployment.md): CONN_MAX_AGE keeps connections open
+# between requests, CONN_HEALTH_CHECKS tests a kept connection before using it (a failover closes them), and
+# DISABLE_SERVER_SIDE_CURSORS=1 is needed behind PgBouncer in transaction mode. sslmode etc. go in the URL.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
+        disable_server_side_cursors=env_bool("DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -179,6 +184,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Largest workbook a clerk may upload, in bytes (the message states it in MB).
 NTM_MAX_UPLOAD_BYTES = int(os.environ.get("NTM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Imports into one table take turns (PostgreSQL): how long one waits for another before giving up, in seconds.
+# Keep it under the app server's request timeout (gunicorn --timeout).
+NTM_IMPORT_LOCK_WAIT = int(os.environ.get("NTM_IMPORT_LOCK_WAIT", 25))
 
 # Production hardening, on whenever DEBUG is off.
 if not DEBUG:

@@ -106,11 +106,11 @@ class DecisionReview(Report):
 
     def compute(self, filterset):
         decision, as_of = filterset.params["decision"], filterset.params["as_of"]
-        assignments = Assignment.objects.for_decision(decision)
+        assignments = filterset.in_scope(Assignment.objects.for_decision(decision))
         current = assignments.as_of(as_of)
         coverage = current.coverage(as_of=as_of)
         by_role = current.organisations_per_role()
-        support = SupportRecord.objects.for_decision(decision).between(None, as_of)
+        support = filterset.in_scope(SupportRecord.objects.for_decision(decision)).between(None, as_of)
         rows = [
             {
                 "category": r["category_name"],

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from divisions.models import AdministrativeUnit
+from ntm_site.accounts import scope
 from ntm_site.admin import folded_search
 from ntm_site.text import fold, nfc
 from reports.areas import AreaLookupError, find_units
@@ -44,7 +45,20 @@ class UnitField(forms.CharField):
         return UnitCandidates(text=text, units=units)
 
 
-class DecisionField(forms.CharField):
+class ScopedLookup:
+    """A field that finds records by what was typed, among those its reader may read (ReportForm sets `user`)."""
+
+    user = None
+
+    @property
+    def restricted(self) -> bool:
+        return self.user is not None and not scope.get_scope(self.user).unrestricted
+
+    def readable(self, queryset):
+        return scope.restrict(queryset, self.user, scope.READ) if self.restricted else queryset
+
+
+class DecisionField(ScopedLookup, forms.CharField):
     """A decision by its symbol as written ("140-QĐ/TU"); case and diacritics do not matter."""
 
     def __init__(self, *args, **kwargs):
@@ -52,15 +66,31 @@ class DecisionField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("placeholder", _("ví dụ 140-QĐ/TU"))
 
+    def readable_decisions(self):
+        """Decisions the reader may read, those that assigned someone inside the reader's scope, and the
+        decisions these amend (a commune assigned by an amendment reviews the decision it amends)."""
+        if not self.restricted:
+            return Decision.objects.all()
+        from sponsorship.models import Assignment
+
+        ids = set(self.readable(Assignment.objects.all()).values_list("decision", flat=True))
+        frontier = ids
+        while frontier:  # one query per step up the chain of amendments
+            frontier = set(Decision.objects.filter(pk__in=frontier).values_list("amends", flat=True)) - ids - {None}
+            ids |= frontier
+        readable = self.readable(Decision.objects.all()).values("pk")
+        return Decision.objects.filter(pk__in=readable) | Decision.objects.filter(pk__in=ids)
+
     def clean(self, value):
         text = nfc(super().clean(value) or "")
         if not text:
             return None
-        found = list(Decision.objects.filter(symbol__iexact=text)[:2])
+        decisions = self.readable_decisions()
+        found = list(decisions.filter(symbol__iexact=text)[:2])
         if not found:
             # "140-QD/TU" typed without the Đ: compare folded symbols among those with the same number.
             number = text.split("-")[0].split("/")[0]
-            found = [d for d in Decision.objects.filter(symbol__istartswith=number) if fold(d.symbol) == fold(text)]
+            found = [d for d in decisions.filter(symbol__istartswith=number) if fold(d.symbol) == fold(text)]
         if len(found) == 1:
             return found[0]
         if not found:
@@ -73,7 +103,7 @@ class DecisionField(forms.CharField):
         )
 
 
-class OrganisationField(forms.CharField):
+class OrganisationField(ScopedLookup, forms.CharField):
     """An organisation by its full or short name (case- and diacritics-insensitive)."""
 
     def __init__(self, *args, **kwargs):
@@ -85,7 +115,7 @@ class OrganisationField(forms.CharField):
         text = nfc(super().clean(value) or "")
         if not text:
             return None
-        candidates = list(folded_search(Organisation.objects.all(), text).order_by("name")[:200])
+        candidates = list(folded_search(self.readable(Organisation.objects.all()), text).order_by("name")[:200])
         key = fold(text)
         exact = [o for o in candidates if key in (fold(o.name), fold(o.short_name))]
         found = exact or candidates

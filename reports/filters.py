@@ -4,6 +4,12 @@ Each FilterSet filters the report's base rows (assignments, assessments, support
 records …) with the parameters that are plain filters; parameters that shape the
 computation instead (as-of date, grouping) are validated here and read by the report.
 The same FilterSet serves the page's form, the downloads and `export_report`.
+
+Scope: a FilterSet bound for a user (`user=`, or the request's user) starts from the rows that
+user may read (ntm_site.accounts.scope.restrict), and so does every other queryset a report
+starts from (`filterset.in_scope(qs)`). An area, decision or organisation named in the
+parameters that lies outside the reader's scope is refused with a message. Without a user
+(`export_report` on the command line, the tests of figures) nothing is restricted.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit
 from meetings.choices import TaskStatus
 from meetings.models import FollowUpTask
+from ntm_site.accounts import approval, scope
 from reports.areas import AreaLookupError, communes_in_area, pick_unit
 from reports.fields import DecisionField, ListField, OrganisationField, UnitCandidates, UnitField
 from reports.formatting import display_value
@@ -123,6 +130,26 @@ class ListParamFilter(ParamFilter):
     field_class = ListField
 
 
+YES, NO = "yes", "no"
+
+
+class ApprovedOnlyFilter(django_filters.Filter):
+    """ "Approved data only": commune-years the province has approved (ntm_site.accounts.approval).
+
+    Left blank it takes the reader's default: on for viewers, off for the clerks entering the data.
+    """
+
+    field_class = forms.ChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("", "---------"), (YES, _("Có")), (NO, _("Không"))])
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return approval.approved_only(qs) if value == YES else qs
+
+
 # --- the form and the base FilterSet -------------------------------------------------------------
 
 
@@ -130,6 +157,14 @@ class ReportForm(forms.Form):
     """Resolves area names against the report's date and fills in defaults."""
 
     param_defaults: dict[str, Callable] = {}
+    # The reader whose scope the parameters must stay in (None: nobody to restrict).
+    report_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if hasattr(field, "user"):
+                field.user = self.report_user
 
     def reference_date(self, cleaned: dict) -> datetime.date:
         """The date whose map the area names are read on: as-of date, end of period, end of year, or today."""
@@ -152,7 +187,28 @@ class ReportForm(forms.Form):
                     cleaned[name] = pick_unit(value.text, value.units, day)
                 except AreaLookupError as error:
                     self.add_error(name, str(error))
+                    continue
+                refusal = area_refusal(self.report_user, cleaned[name])
+                if refusal:
+                    self.add_error(name, refusal)
         return cleaned
+
+
+def area_refusal(user, unit) -> str | None:
+    """A message when no commune of `unit` lies in what `user` may read (None: some do, or no user)."""
+    if user is None:
+        return None
+    reader = scope.get_scope(user)
+    if reader.unrestricted:
+        return None
+    area = reader.area(scope.READ)
+    if not AdministrativeUnit.objects.filter(pk__in=communes_in_area(unit)).filter(area.q("")).exists():
+        return str(
+            _("“{unit}” nằm ngoài phạm vi được giao cho bạn ({scope}): không có số liệu để xem.").format(
+                unit=unit, scope=reader.describe()
+            )
+        )
+    return None
 
 
 class ReportFilterSet(django_filters.FilterSet):
@@ -160,14 +216,39 @@ class ReportFilterSet(django_filters.FilterSet):
 
     # Parameter name -> callable(cleaned_data) giving its value when left blank.
     defaults: dict[str, Callable] = {}
+    # Parameter name -> callable(user) giving its value when left blank (depends on who reads).
+    user_defaults: dict[str, Callable] = {}
 
     class Meta:
         form = ReportForm
         fields: list[str] = []
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user if user is not None else getattr(request, "user", None)
+        self.queryset = self.in_scope(self.queryset)
+
+    def in_scope(self, queryset):
+        """`queryset` cut to the rows the reader may read: every report starts from here."""
+        if self.user is None:
+            return queryset
+        return scope.restrict(queryset, self.user, scope.READ)
+
+    def scope_note(self) -> str | None:
+        """What the figures are limited to, for a reader who does not see everything."""
+        reader = scope.get_scope(self.user) if self.user is not None else None
+        if reader is None or reader.unrestricted:
+            return None
+        return str(_("Số liệu chỉ gồm phạm vi được giao cho bạn ({scope}).").format(scope=reader.describe()))
+
     def get_form_class(self):
         form_class = super().get_form_class()
-        form_class.param_defaults = self.defaults
+        user = self.user
+        form_class.param_defaults = {
+            **self.defaults,
+            **{name: (lambda cleaned, f=f: f(user)) for name, f in self.user_defaults.items()},
+        }
+        form_class.report_user = user
         return form_class
 
     @property
@@ -241,6 +322,7 @@ L_KIND = _("Loại cơ quan, đơn vị")
 L_PARENT = _("Thuộc (cơ quan cấp trên, ví dụ Đảng bộ Khối)")
 L_ORGANISATION = _("Cơ quan, đơn vị")
 L_ROLE = _("Hình thức phân công")
+APPROVED_ONLY = _("Chỉ số liệu đã phê duyệt")
 
 
 def area_params(path: str, many: bool = False) -> type[ReportFilterSet]:
@@ -300,8 +382,10 @@ class CriteriaSummaryFilterSet(area_params("commune")):
         queryset=CriteriaSet.objects.all(),
         label=_("Bộ tiêu chí (để trống: bộ tiêu chí xã NTM)"),
     )
+    approved_only = ApprovedOnlyFilter(label=APPROVED_ONLY)
 
     defaults = {"year": _latest_assessed_year}
+    user_defaults = {"approved_only": lambda user: YES if user and approval.approved_only_by_default(user) else ""}
 
     class Meta(ReportFilterSet.Meta):
         model = CommuneYear

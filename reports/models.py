@@ -13,10 +13,14 @@ from ntm_site.models import TrackedModel
 
 class SavedFilterQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Filters the user saved, and those shared with one of the user's groups."""
+        """Filters the user saved, and those shared with one of the user's groups by someone in the user's
+        scope (ntm_site.accounts.scope's rule for saved filters)."""
+        from ntm_site.accounts import scope
+
         if not user or not user.is_authenticated:
             return self.none()
-        return self.filter(Q(owner=user) | Q(shared_with__in=user.groups.all())).distinct()
+        mine_or_shared = self.filter(Q(owner=user) | Q(shared_with__in=user.groups.all())).distinct()
+        return scope.restrict(mine_or_shared, user, scope.READ)
 
     def for_report(self, slug: str):
         return self.filter(report=slug)

@@ -8,6 +8,11 @@ aggregations. Everything else (HTML table, chart, .xlsx, .csv, JSON) renders a
     report = registry.get("criteria-summary")
     result = report.run({"province": "Tỉnh Hà Tĩnh", "year": "2017"})   # ReportParamsError if invalid
     result.totals, result.rows, result.as_json()
+
+Scope: run(..., user=u) or bind(..., request=r) starts every report from the rows the reader may
+read (reports.filters.ReportFilterSet.in_scope, ntm_site.accounts.scope.restrict); the pages,
+downloads, draft documents and dashboard always pass the reader. Without a user (the
+`export_report` command, run by whoever holds the server) nothing is restricted.
 """
 
 from __future__ import annotations
@@ -136,18 +141,25 @@ class Report:
     # A wide table (the criteria matrix): printed landscape, its first three columns frozen in Excel.
     landscape: ClassVar[bool] = False
 
-    def bind(self, data: Mapping | None, *, request=None):
-        """The report's FilterSet bound to `data` (a QueryDict or a plain dict of strings/lists)."""
-        return self.filterset_class(to_querydict(data) if data is not None else None, request=request)
+    def bind(self, data: Mapping | None, *, request=None, user=None):
+        """The report's FilterSet bound to `data` (a QueryDict or a plain dict of strings/lists),
+        limited to what `user` (or the request's user) may read."""
+        return self.filterset_class(to_querydict(data) if data is not None else None, request=request, user=user)
 
-    def run(self, data: Mapping | None = None, *, request=None) -> ReportResult:
-        filterset = self.bind(data or {}, request=request)
+    def run(self, data: Mapping | None = None, *, request=None, user=None) -> ReportResult:
+        filterset = self.bind(data or {}, request=request, user=user)
         if not filterset.is_valid():
             raise ReportParamsError(filterset.form.errors)
         return self.result(filterset)
 
     def result(self, filterset) -> ReportResult:
         computed = self.compute(filterset)
+        notes = list(computed.get("notes", []))
+        if filterset.params.get("approved_only") == "yes":
+            notes.insert(0, str(_("Chỉ gồm số liệu của các xã, năm đã được tỉnh phê duyệt.")))
+        scope_note = filterset.scope_note()
+        if scope_note:
+            notes.insert(0, scope_note)
         return ReportResult(
             report=self,
             params=filterset.json_params(),
@@ -157,7 +169,7 @@ class Report:
             columns=computed.get("columns") or self.get_columns(filterset),
             rows=computed["rows"],
             tables=computed.get("tables", []),
-            notes=computed.get("notes", []),
+            notes=notes,
             extra=computed.get("extra", {}),
         )
 

@@ -126,6 +126,8 @@ def export(request, slug: str, fmt: str):
 @require_POST
 def save_filter(request, slug: str):
     report = _report_or_404(request, slug)
+    if not request.user.has_perm("reports.add_savedfilter"):
+        raise PermissionDenied
     form = SaveFilterForm(request.POST, user=request.user)
     params = _params_from_post(request)
     back = f"{reverse('reports:report', args=[slug])}?{params.urlencode()}"

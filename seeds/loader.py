@@ -38,3 +38,38 @@ def seed_demo() -> Iterator[str]:
         if not report.ok:
             raise RuntimeError("\n".join([f"{path.name}: {report.summary()}", *report.error_lines(20)]))
         yield f"{path.name}: {report.summary()}"
+    yield from approve_published_years()
+
+
+# The demo's criteria sheets are published figures (Kỳ Anh 2017 and the like): what a province
+# has already recognised, not work in progress. They enter the demo approved, so that a viewer,
+# who reads approved data only, sees them; new years start as drafts like in real use.
+PUBLISHED_REASON = "Số liệu đã công bố (dữ liệu mẫu)"
+
+
+def approve_published_years() -> Iterator[str]:
+    """Mark the demo's complete draft commune-years as approved, one history row each."""
+    from django.db import transaction
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from criteria.choices import ApprovalStatus
+    from criteria.models import CommuneYear, Criterion
+    from ntm_site.accounts.approval import APPROVAL_FIELDS
+
+    sizes = dict(
+        Criterion.objects.values_list("criteria_set_id").annotate(n=Count("pk")).values_list("criteria_set_id", "n")
+    )
+    drafts = CommuneYear.objects.filter(approval_status=ApprovalStatus.DRAFT).annotate(assessed=Count("assessments"))
+    approved = 0
+    with transaction.atomic():
+        for commune_year in drafts:
+            if not commune_year.assessed or commune_year.assessed < sizes.get(commune_year.criteria_set_id, 0):
+                continue
+            commune_year.approval_status = ApprovalStatus.APPROVED
+            commune_year.approval_changed_at = timezone.now()
+            commune_year._change_reason = PUBLISHED_REASON
+            commune_year.save(update_fields=list(APPROVAL_FIELDS))
+            approved += 1
+    if approved:
+        yield f"{approved} bảng chấm tiêu chí của dữ liệu mẫu (số liệu đã công bố) được đánh dấu đã phê duyệt."

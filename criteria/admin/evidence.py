@@ -17,10 +17,39 @@ from criteria.models import Criterion, Evidence
 from ntm_site.admin import TrackedAdmin
 
 
+class KeptFile:
+    """The file an evidence row keeps, as the file widget shows it: the clerk's own file name, linked to the
+    download view (the stored name means nothing to them, and media files are not served directly)."""
+
+    def __init__(self, obj):
+        self.url = reverse("admin:criteria_evidence_download", args=[obj.pk])
+        self.name = obj.file_name or obj.file.name
+
+    def __str__(self):
+        return self.name
+
+
+class EvidenceFileInput(forms.ClearableFileInput):
+    def __init__(self, kept=None, attrs=None):
+        super().__init__(attrs)
+        self.kept = kept
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return self.kept if value is not None and self.kept is not None else value
+
+
 class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["commune_year", "criterion", "file", "note"]
+        # A line of the commune-year page: a short note keeps the evidence table inside the page.
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 20})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields and self.instance.pk and self.instance.file:
+            self.fields["file"].widget = EvidenceFileInput(kept=KeptFile(self.instance))
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -34,6 +63,12 @@ def download_link(obj):
         return "—"
     url = reverse("admin:criteria_evidence_download", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, obj.file_name or _("tải về"))
+
+
+def _file_column(fields, editable):
+    """One column for the file: the file input (which names the kept file, see EvidenceFileInput) where it
+    may change, else "tệp đã lưu"; never the stored name linked to a media address that is not served."""
+    return [f for f in fields if f != ("download" if editable else "file")]
 
 
 class EvidenceInline(admin.TabularInline):
@@ -53,6 +88,9 @@ class EvidenceInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("criterion", "attached_by")
+
+    def get_fields(self, request, obj=None):
+        return _file_column(super().get_fields(request, obj), self.has_change_permission(request, obj))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -77,6 +115,9 @@ class EvidenceAdmin(TrackedAdmin):
     @admin.display(description=_("tệp đã lưu"))
     def download(self, obj):
         return download_link(obj)
+
+    def get_fields(self, request, obj=None):
+        return _file_column(super().get_fields(request, obj), self.has_change_permission(request, obj))
 
     def save_model(self, request, obj, form, change):
         if obj.pk is None:

@@ -16,6 +16,15 @@ class CommuneYearForm(forms.ModelForm):
     class Meta:
         model = CommuneYear
         fields = ["commune", "year", "criteria_set", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        # "Để trống: …" helps only where the set is chosen (a new sheet); on a sheet's page the set is
+        # read-only and the read-only field takes its help from here: nothing.
+        help_texts = {"criteria_set": ""}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "criteria_set" in self.fields:
+            self.fields["criteria_set"].help_text = CommuneYear._meta.get_field("criteria_set").help_text
 
     def clean(self):
         cleaned = super().clean()
@@ -121,9 +130,10 @@ class AssessmentLineFormSet(BaseInlineFormSet):
 
     @property
     def empty_form(self):
-        # New lines come only from the set's criteria listed above; no "add another" template.
+        # New lines come only from the set's criteria listed above (the sheet's template adds no rows);
+        # the criterion keeps its label widget so that its column has a visible header like its cells.
         form = super().empty_form
-        form.fields["criterion"].widget = forms.HiddenInput()
+        form.fields["criterion"].widget = CriterionLabelWidget()
         return form
 
 

@@ -41,6 +41,14 @@ def import_minutes(data, **kwargs):
 # --- the six meetings of the demo -------------------------------------------------------------
 
 
+def test_the_minutes_workbook_imports_with_the_admin_in_english(references, superuser):
+    """Its sheets are named in Vietnamese ("Hội nghị", "Thành phần"…): found whatever the admin's language."""
+    with translation.override("en"):
+        report = import_minutes(demo.minutes_workbook(), user=superuser, dry_run=True)
+        assert report.ok, report.fatal or report.error_lines()
+        assert [s.report.created for s in report.sheets] == [6, 24, 17, 32, 19]
+
+
 def test_the_six_meetings_import_from_one_minutes_workbook(references, superuser):
     report = import_minutes(demo.minutes_workbook(), user=superuser)
     assert report.ok, report.error_lines()

@@ -28,6 +28,9 @@ VIEW = ("view",)
 READ = ("view", "export")
 EDIT = ("view", "add", "change", "import", "export")
 EDIT_DELETE = (*EDIT, "delete")
+# Saved report filters are each reader's own (scope: only the owner changes or deletes one).
+MINE = ("view", "add", "change", "delete")
+OWN_FILTERS = (("reports.savedfilter",), MINE)
 
 REFERENCE = (
     "divisions.*",
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict] = {
         "models": [
             ((*REFERENCE, *RECORDS, "ntm_site.importbatch"), READ),
             ((*COMMUNE_YEAR_RECORDS, "criteria.target", "sponsorship.supportrecord"), EDIT_DELETE),
+            OWN_FILTERS,
         ],
         "extra": [VERIFY],
     },
@@ -75,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, dict] = {
         "models": [
             ((*REFERENCE, "criteria.*", "sponsorship.*", "reports.*", "ntm_site.importbatch"), READ),
             (COMMUNE_YEAR_RECORDS, EDIT_DELETE),
+            OWN_FILTERS,
         ],
         "extra": [SUBMIT],
     },
@@ -96,11 +101,12 @@ ROLE_PERMISSIONS: dict[str, dict] = {
                 READ,
             ),
             (SPONSOR_RECORDS, EDIT_DELETE),
+            OWN_FILTERS,
         ],
         "extra": [],
     },
     Role.VIEWER: {
-        "models": [((*REFERENCE, *RECORDS), READ)],
+        "models": [((*REFERENCE, *RECORDS), READ), OWN_FILTERS],
         "extra": [],
     },
 }

@@ -55,6 +55,7 @@ class Rule:
     shared_when_empty: paths whose empty value makes a row readable by every scoped user
         (an organisation with no home unit, a decision of no particular province).
     owner: path to the user who made the row; they always read it.
+    owner_writes: only the owner writes the row (a saved report filter), whatever the place.
     writers: roles that write every row (shared rows of no place: the people who attend meetings).
     """
 
@@ -65,6 +66,7 @@ class Rule:
     public: bool = False
     shared_when_empty: tuple[str, ...] = ()
     owner: str = ""
+    owner_writes: bool = False
     writers: tuple[str, ...] = ()
 
     def unit_paths(self, action):
@@ -139,10 +141,17 @@ RULES: dict[str, Rule] = {
     "ntm_site.importbatch": Rule(
         unit=("user__ntm_scope__unit",), organisation=("user__ntm_scope__organisation",), owner="user"
     ),
-    # A saved report filter belongs to its owner, and is read inside the owner's scope
-    # (the report page also lists those shared with the reader's groups).
+    # A saved report filter is changed and deleted by its owner only; it is read inside the owner's
+    # scope (and a filter of an owner of no scope, e.g. a superuser, by everyone). The report pages list
+    # those of them shared with the reader's groups (SavedFilter.objects.visible_to).
     "reports.savedfilter": Rule(
-        unit=("owner__ntm_scope__unit",), organisation=("owner__ntm_scope__organisation",), owner="owner"
+        unit=("owner__ntm_scope__unit",),
+        organisation=("owner__ntm_scope__organisation",),
+        write_unit=(),
+        write_organisation=(),
+        shared_when_empty=("owner__ntm_scope",),
+        owner="owner",
+        owner_writes=True,
     ),
     "accounts.userscope": Rule(unit=("unit",), organisation=("organisation",), owner="user"),
     "auth.user": Rule(unit=("ntm_scope__unit",), organisation=("ntm_scope__organisation",), owner="pk"),
@@ -330,6 +339,8 @@ class Scope:
             return None
         if action == WRITE and self.role in rule.writers:
             return None
+        if action == WRITE and rule.owner_writes:
+            return Q(**{rule.owner: self.user.pk})
         q = Q()
         matched = False
         if self.is_sponsor:
@@ -367,7 +378,7 @@ class Scope:
         rule = rule_for(model)
         if rule is None or self.role is None:
             return False
-        if self.role in rule.writers:
+        if self.role in rule.writers or rule.owner_writes:
             return True
         if self.is_sponsor:
             return bool(rule.organisation_paths(WRITE))

@@ -19,6 +19,7 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -240,19 +241,24 @@ class WorkbookImportExportMixin(ImportExportMixin):
         if not form.is_valid():
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
-        data = storage.read()
-        if data is None:
-            messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         index = form.cleaned_data.get("resource") or 0
-        report = workbook_import(
-            resource_class=resource_classes[index if index < len(resource_classes) else 0],
-            file=data,
-            user=request.user,
-            file_name=form.cleaned_data.get("original_file_name") or "",
-            **self.get_import_resource_kwargs(request, form=form),
-        )
-        storage.remove()
+        # The file is taken and the rows written in one transaction: a second confirm of the same preview
+        # (a double click, the back button, another worker) waits for this one, then finds no file.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            data = storage.take()
+            if data is None:
+                messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
+                return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+            report = workbook_import(
+                resource_class=resource_classes[index if index < len(resource_classes) else 0],
+                file=data,
+                user=request.user,
+                file_name=form.cleaned_data.get("original_file_name") or "",
+                **self.get_import_resource_kwargs(request, form=form),
+            )
+            if report.busy:
+                transaction.set_rollback(True)  # the file stays: the clerk confirms again a little later
+                report.batch_id = None  # and no failed batch is recorded for an import that did not start
         if not report.ok:
             context = self._context(
                 request,
@@ -261,6 +267,8 @@ class WorkbookImportExportMixin(ImportExportMixin):
                 errors=report.errors[:ERRORS_ON_PAGE],
                 fields_list=self._resource_columns(resource_classes),
             )
+            if report.busy:
+                context["confirm_form"] = form
             if report.errors:
                 context["error_file_url"] = self._store_error_workbook(data, report)
             return TemplateResponse(request, [self.import_template_name], context)

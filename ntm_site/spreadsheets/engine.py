@@ -8,18 +8,27 @@ Everything runs in one transaction; if any row failed (or for a dry run) it is r
 at the end. Rows keep being read and written after the first error so that the clerk gets
 every failing row at once, and rows that refer to rows earlier in the same file still work.
 A database error in a batch is tracked down to its rows by retrying them one by one.
+
+On PostgreSQL, imports into one table take turns (a transaction-level advisory lock on the
+model, `_take_turn()`), previews included: with several app processes, two clerks importing
+the same communes and year at once would otherwise both insert the same new rows, and the
+second would fail on the unique key (or deadlock) instead of updating what the first wrote.
+The second waits for the first to commit, then reads its rows; after NTM_IMPORT_LOCK_WAIT
+seconds of waiting it gives up with a message and writes nothing (`report.busy`).
 """
 
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, router, transaction
+from django.db import DatabaseError, OperationalError, connections, models, router, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ntm_site.text import fold
@@ -40,6 +49,7 @@ from .resources import ImportRow
 PREVIEW_ROWS = 10
 CHUNK_RECORDS = 5000
 IN_BATCH = 900  # values per IN (...) list: under SQLite's historical 999-parameter limit
+LOCK_NAMESPACE = 0x4E544D  # "NTM": the first key of the advisory locks of imports
 
 
 @dataclass
@@ -68,6 +78,7 @@ class ImportReport:
     errors: list = field(default_factory=list)
     error_rows: set = field(default_factory=set)
     fatal: str = ""
+    busy: bool = False  # another import into the same table held it too long: nothing done, try again
     preview: list = field(default_factory=list)
     preview_headers: list = field(default_factory=list)
     batch_id: int | None = None
@@ -135,6 +146,31 @@ class _Item:
     preview: PreviewRecord | None = None
 
 
+def workbook_language(sheets: list[Sheet], resource) -> str | None:
+    """The language the workbook's headers are written in: the reader's, else Vietnamese.
+
+    Templates and exports follow the interface language, but the clerks' own workbooks are in
+    Vietnamese: someone who switched the admin to English still imports them (headers, choices and
+    the messages about their cells are then read in Vietnamese too).
+    """
+    current = translation.get_language()
+    if not current or current == settings.LANGUAGE_CODE or _has_header(sheets, resource):
+        return current
+    with translation.override(settings.LANGUAGE_CODE):
+        if _has_header(sheets, resource):
+            return settings.LANGUAGE_CODE
+    return current
+
+
+def _has_header(sheets, resource) -> bool:
+    columns = resource.get_import_columns()
+    try:
+        find_header(sheets, columns, [c.key for c in columns if c.required])
+    except WorkbookError:
+        return False
+    return True
+
+
 class ImportEngine:
     """Runs one import; use `workbook_import()` (services) rather than this class directly."""
 
@@ -179,6 +215,10 @@ class ImportEngine:
         return self.report
 
     def run_sheets(self, sheets: list[Sheet]) -> ImportReport:
+        with translation.override(workbook_language(sheets, self.resource)):
+            return self._run_sheets(sheets)
+
+    def _run_sheets(self, sheets: list[Sheet]) -> ImportReport:
         resource = self.resource
         columns = resource.get_import_columns()
         self.columns = {c.key: c for c in columns}
@@ -193,6 +233,7 @@ class ImportEngine:
         self.guard = resource.import_guard(self.user)
         using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
+            self._take_turn(using)
             batch = None
             if not self.dry_run:
                 from ntm_site.models import ImportBatch
@@ -217,6 +258,33 @@ class ImportEngine:
         if self.report.errors and not self.dry_run:
             self.report.batch_id = self._log_failure().pk
         return self.report
+
+    def _take_turn(self, using):
+        """Waits (NTM_IMPORT_LOCK_WAIT seconds at most) until no other import into this table is running.
+
+        PostgreSQL only: SQLite lets one writer in at a time anyway. The lock goes with the transaction.
+        """
+        connection = connections[using]
+        if connection.vendor != "postgresql":
+            return
+        wait = limit("NTM_IMPORT_LOCK_WAIT", 25)
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                (previous,) = cursor.fetchone()
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(1, wait) * 1000}ms"])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", import_lock(self.model))
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        except OperationalError as e:
+            if getattr(e.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+                raise
+            self.report.busy = True
+            raise WorkbookError(
+                _(
+                    "Một lần nhập khác vào {what} đang chạy và chưa xong sau {seconds} giây; chưa ghi gì. "
+                    "Hãy thử lại sau ít phút."
+                ).format(what=self.opts.verbose_name_plural, seconds=wait)
+            ) from e
 
     # --- rows ------------------------------------------------------------------------
 
@@ -396,10 +464,17 @@ class ImportEngine:
         prepare_chunk = getattr(resource, "prepare_chunk", None)
         if prepare_chunk is not None:
             try:
-                prepare_chunk([item.record for item in items], engine=self)
+                with transaction.atomic(using=self.writer.using):
+                    prepare_chunk([item.record for item in items], engine=self)
             except ValidationError as e:
                 for item in items:
                     self._validation_error(e, item.row)
+                return
+            except DatabaseError as e:
+                # The rows these hang from were refused (say a commune-year that someone saved in a form
+                # meanwhile): every sheet row of the chunk fails with the database's reason, nothing is written.
+                for row in {id(item.row): item.row for item in items}.values():
+                    self._db_error(row, e)
                 return
         existing = self._load_existing([item.key for item in items])
         allow_create = resource.option("allow_create", True)
@@ -589,6 +664,11 @@ class ImportEngine:
             error_summary="\n".join(r.error_lines(50)),
             finished_at=timezone.now(),
         )
+
+
+def import_lock(model) -> tuple[int, int]:
+    """The two int4 keys of the PostgreSQL advisory lock that imports into `model` take turns on."""
+    return LOCK_NAMESPACE, zlib.crc32(model._meta.label_lower.encode()) - 2**31
 
 
 def _content_type(model):

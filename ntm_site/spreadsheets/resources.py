@@ -31,8 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
+from django.conf import settings
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export import widgets as ie_widgets
@@ -258,6 +260,9 @@ class NtmResource(resources.ModelResource):
                 continue
             header = str(field_.column_name)
             folded = fold(header)
+            # header_aliases and hints are keyed by the Vietnamese header: find them for an English one too.
+            with translation.override(settings.LANGUAGE_CODE):
+                vietnamese = fold(str(field_.column_name))
             widget = field_.widget
             choices = None
             if isinstance(widget, ChoiceWidget):
@@ -274,8 +279,8 @@ class NtmResource(resources.ModelResource):
                     key=name,
                     name=header,
                     required=field_.attribute in key_attrs or name in key_attrs or folded in required_names,
-                    aliases=tuple(aliases.get(folded, ())),
-                    hint=str(hints.get(folded, "")),
+                    aliases=tuple(aliases.get(folded) or aliases.get(vietnamese, ())),
+                    hint=str(hints.get(folded) or hints.get(vietnamese, "")),
                     choices=choices,
                     number_format=number_format,
                     widget=widget,

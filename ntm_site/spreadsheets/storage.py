@@ -39,6 +39,20 @@ class DatabaseStorage(BaseStorage):
             return data.decode(self.encoding or "utf-8-sig")
         return data
 
+    def take(self):
+        """The stored bytes, removed in the caller's transaction (call it inside transaction.atomic()).
+
+        The row stays locked until that transaction ends: of two confirms of one preview sent at
+        the same moment (a double click, two workers), the second waits, then finds nothing.
+        """
+        from ntm_site.models import ImportFile
+
+        data = ImportFile.objects.select_for_update().filter(name=self.name).values_list("data", flat=True).first()
+        if data is None:
+            return None
+        ImportFile.objects.filter(name=self.name).delete()
+        return bytes(data)
+
     def remove(self):
         from ntm_site.models import ImportFile
 

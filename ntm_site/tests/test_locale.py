@@ -184,19 +184,26 @@ class VisibleText(HTMLParser):
     """Text a person reads on a page: text outside scripts and styles, titles, labels, button captions.
 
     Icons' alt texts are left out: Django hard-codes some in English (the search icon's "Search", the
-    boolean icons' "True"/"False"), out of reach of any catalogue.
+    boolean icons' "True"/"False"), out of reach of any catalogue. So is text marked as another language
+    than the page's (`lang="en"`): the language switch names English in English.
     """
 
     ATTRIBUTES = {"title", "aria-label", "placeholder"}
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed", "track"}
 
     def __init__(self):
         super().__init__()
-        self.strings, self._skip = [], 0
+        self.strings, self._skip, self._foreign, self._page_language = [], 0, [], None
 
     def handle_starttag(self, tag, attrs):
         if tag in {"script", "style"}:
             self._skip += 1
         attrs = dict(attrs)
+        if tag == "html":
+            self._page_language = attrs.get("lang")
+        elif tag not in self.VOID and (self._foreign or attrs.get("lang", self._page_language) != self._page_language):
+            self._foreign.append(tag)
+            return
         for name, value in attrs.items():
             if value and (name in self.ATTRIBUTES or (name == "value" and attrs.get("type") in {"submit", "button"})):
                 self.strings.append(value.strip())
@@ -204,9 +211,11 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in {"script", "style"}:
             self._skip -= 1
+        if tag in self._foreign:  # closes whatever was left open inside it
+            del self._foreign[len(self._foreign) - 1 - self._foreign[::-1].index(tag) :]
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if not self._skip and not self._foreign and data.strip():
             self.strings.append(" ".join(data.split()))
 
     @classmethod

@@ -1,6 +1,11 @@
 import datetime
+import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
@@ -19,6 +24,14 @@ def test_numbers_are_grouped_the_vietnamese_way():
 
 def test_dates_are_day_month_year():
     assert render("{{ d|date:'SHORT_DATE_FORMAT' }}", d=datetime.date(2016, 3, 1)) == "01/03/2016"
+
+
+def test_a_time_in_a_form_reads_hours_and_minutes():
+    from django.contrib.admin.widgets import AdminTimeWidget
+
+    with translation.override("vi"):
+        html = AdminTimeWidget().render("start", datetime.time(8, 0))
+    assert 'value="08:00"' in html
 
 
 def test_fold_removes_diacritics_including_d_with_stroke():
@@ -51,3 +64,32 @@ def test_a_year_is_shown_without_a_thousands_separator():
     field = CommuneYear._meta.get_field("year")
     with translation.override("vi"):
         assert display_for_field(2017, field, "-") == "2017"
+
+
+def test_a_managed_postgresql_is_configured_from_the_environment():
+    """What docs/deployment.md promises: TLS in the URL, kept and checked connections, PgBouncer's mode."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://ntm:mat-khau@db.example.gov.vn:6432/ntm?sslmode=require",
+        "CONN_MAX_AGE": "60",
+        "CONN_HEALTH_CHECKS": "1",
+        "DISABLE_SERVER_SIDE_CURSORS": "1",
+    }
+    script = "from django.conf import settings; import json; print(json.dumps(settings.DATABASES['default']))"
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "ntm_site.settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    db = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (db["HOST"], db["PORT"], db["NAME"], db["OPTIONS"]) == (
+        "db.example.gov.vn",
+        6432,
+        "ntm",
+        {"sslmode": "require"},
+    )
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"], db["DISABLE_SERVER_SIDE_CURSORS"]) == (60, True, True)

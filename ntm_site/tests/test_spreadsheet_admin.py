@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from divisions.models import AdministrativeUnit
 from ntm_site.models import ImportBatch, ImportFile
+from ntm_site.spreadsheets.errors import WorkbookError
 from ntm_site.tests.workbooks import xlsx
 
 HEADER = ["Mã đơn vị", "Tên đơn vị", "Loại", "Mã đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến"]
@@ -69,6 +70,31 @@ def test_preview_shows_counts_and_only_the_first_rows_then_confirm_writes(admin_
 def test_confirm_of_an_expired_upload_asks_for_the_file_again(admin_client):
     response = admin_client.post(CONFIRM, {"import_file_name": "khong-co", "original_file_name": "x.xlsx"}, follow=True)
     assert "hết hạn" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_confirm_while_another_import_runs_too_long_keeps_the_file_to_confirm_again(admin_client, monkeypatch):
+    from ntm_site.spreadsheets.engine import ImportEngine
+
+    page = upload(admin_client, [unit("97201")])
+    form = page.context["confirm_form"].initial
+
+    def busy(engine, using):  # what the PostgreSQL lock does after NTM_IMPORT_LOCK_WAIT seconds
+        engine.report.busy = True
+        raise WorkbookError("Một lần nhập khác vào đơn vị hành chính đang chạy; chưa ghi gì.")
+
+    monkeypatch.setattr(ImportEngine, "_take_turn", busy)
+    refused = admin_client.post(CONFIRM, form)
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Một lần nhập khác vào đơn vị hành chính đang chạy" in html
+    assert "Xác nhận nhập" in html and form["import_file_name"] in html  # the same confirm, once more
+    assert not AdministrativeUnit.objects.filter(code="97201").exists()
+    assert not ImportBatch.objects.exists()
+    monkeypatch.undo()
+    done = admin_client.post(CONFIRM, form)
+    assert done.status_code == 302 and done["Location"] == CHANGELIST
+    assert AdministrativeUnit.objects.filter(code="97201").exists()
 
 
 @pytest.mark.django_db

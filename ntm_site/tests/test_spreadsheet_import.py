@@ -370,3 +370,19 @@ def test_error_workbook_of_a_csv_is_an_xlsx_of_its_values():
     assert ws.cell(row=2, column=2).value == 18961 or ws.cell(row=2, column=2).value == "99961"
     assert "Mã đơn vị cấp trên" in ws.cell(row=2, column=8).value
     assert ws.cell(row=2, column=5).fill.fgColor.rgb.endswith("FFC7CE")
+
+
+@pytest.mark.django_db
+def test_a_database_refusal_while_preparing_rows_fails_each_row_instead_of_the_page(superuser, monkeypatch):
+    from django.db import connection
+
+    def refused(resource, records, *, engine):  # as if a row these hang from had been written meanwhile
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM bang_khong_co")
+
+    monkeypatch.setattr(AdministrativeUnitResource, "prepare_chunk", refused, raising=False)
+    report = import_units(xlsx([UNITS_HEADER, unit_row(1, "97301"), unit_row(2, "97302")]), user=superuser)
+    assert not report.ok
+    assert [(e.row_number, "bang_khong_co" in e.message) for e in report.errors] == [(2, True), (3, True)]
+    assert not AdministrativeUnit.objects.filter(code__in=["97301", "97302"]).exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED

@@ -119,7 +119,8 @@ def _group_total(members: list[SupportItem], total=None) -> str:
         total = sum((Decimal(str(m.quantity or 0)) for m in members), Decimal(0))
     units = {fold(m.unit) for m in members}
     if units <= _HOUSE_UNITS:
-        return f"{vn_quantity(total)} {_('ngôi nhà')}"
+        houses = _("ngôi nhà")  # outside the f-string, where makemessages finds it
+        return f"{vn_quantity(total)} {houses}"
     unit = members[0].unit if len(units) == 1 else ""
     return f"{vn_quantity(total)} {unit or lower_first(members[0].group)}".strip()
 

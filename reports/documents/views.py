@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ntm_site.accounts import scope
 from reports import registry
 from reports.documents.builder import HeaderStyle
 from reports.documents.meetings import meeting_document
@@ -45,6 +46,7 @@ def report_document_view(request, slug: str):
     if not filterset.is_valid():
         messages.error(request, _("Chưa tạo được bản dự thảo: tham số báo cáo chưa hợp lệ."))
         return HttpResponseRedirect(f"{reverse('reports:report', args=[slug])}?{params.urlencode()}")
+    # Bound with the request: the figures are those of the reader's scope, as on the page.
     return _attachment(report_document(report.result(filterset), style=_style(request)))
 
 
@@ -56,7 +58,7 @@ def meeting_document_view(request, pk: int, which: str):
         raise Http404(which)
     if not request.user.has_perm("meetings.view_meeting"):
         raise PermissionDenied
-    meeting = Meeting.objects.for_minutes().filter(pk=pk).first()
+    meeting = scope.restrict(Meeting.objects.for_minutes().filter(pk=pk), request.user, scope.READ).first()
     if meeting is None:
         raise Http404(_("Không có hội nghị này."))
     return _attachment(meeting_document(meeting, which, style=_style(request)))

@@ -148,3 +148,36 @@ def test_every_report_page_opens_on_the_demo(data, admin_client, django_assert_m
             response = admin_client.get(reverse("reports:report", args=[report.slug]), params[report.slug])
         assert response.status_code == 200, report.slug
         assert 'id="report-rows"' in response.content.decode(), report.slug
+
+
+def test_demo_criteria_sheets_enter_approved_with_a_history_reason(data):
+    """The demo's Kỳ Anh 2017 sheets are published figures: approved, so viewers (approved data only) see them."""
+    from criteria.choices import ApprovalStatus
+    from criteria.models import CommuneYear
+    from seeds.loader import PUBLISHED_REASON
+
+    sheets = CommuneYear.objects.filter(commune__parent__name="Huyện Kỳ Anh", year=2017)
+    assert sheets.count() == 19
+    assert set(sheets.values_list("approval_status", flat=True)) == {ApprovalStatus.APPROVED}
+    reasons = {h.history_change_reason for h in CommuneYear.history.filter(id__in=sheets.values("pk"))}
+    assert PUBLISHED_REASON in reasons
+
+
+def test_demo_accounts_see_their_own_part(data, client):
+    """`create_demo_users`: the Kỳ Bắc clerk lists only Kỳ Bắc's sheets; the Kỳ Anh clerk all 19 of the district."""
+    call_command("create_demo_users", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="xa.kybac"))
+    page = client.get("/admin/criteria/communeyear/", {"year": "2017"})
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
+    assert "Xã Kỳ Bắc" in page.content.decode()
+
+    client.force_login(users.get(username="huyen.kyanh"))
+    page = client.get("/admin/criteria/communeyear/", {"year": "2017"})
+    assert page.context["cl"].result_count == 19
+
+    client.force_login(users.get(username="xem.ninhbinh"))
+    assert client.get("/admin/criteria/communeyear/add/").status_code == 403

@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ntm_site.accounts.choices import Role
+from ntm_site.accounts.services import user_scope_set
 from reports import registry
 from reports.models import SavedFilter
 
@@ -201,6 +203,8 @@ def test_save_a_filter_share_it_and_open_it_again(admin_client, superuser, world
     colleague = django_user_model.objects.create_user("dongnghiep", password=None, is_staff=True)
     colleague.user_permissions.add(Permission.objects.get(codename="view_assessment"))
     colleague.groups.add(group)
+    # A reader of no scope sees nothing (ntm_site.accounts.scope): the colleague reads the province.
+    user_scope_set(user=colleague, role=Role.VIEWER, unit=world.a.province or world.a.parent.parent)
     outsider = django_user_model.objects.create_user("nguoingoai", password=None, is_staff=True)
     assert list(SavedFilter.objects.visible_to(colleague)) == [saved]
     assert list(SavedFilter.objects.visible_to(outsider)) == []

@@ -270,3 +270,24 @@ def test_a_note_alone_is_evidence_too_but_nothing_at_all_is_not(client, people, 
     assert Evidence.objects.get().attached_by == people.commune_clerk
     response = upload_evidence(clerk, year_sheet, None, "", note="")
     assert response.status_code == 200 and "Minh chứng cần có tệp hoặc ghi chú." in response.content.decode()
+
+
+def test_the_sheet_shows_evidence_by_its_own_name_linked_to_the_download_never_the_stored_name(
+    client, people, year_sheet, media
+):
+    clerk = as_user(client, people.commune_clerk)
+    upload_evidence(clerk, year_sheet, PDF, "bien-ban.pdf")
+    evidence = Evidence.objects.get()
+    download = reverse("admin:criteria_evidence_download", args=[evidence.pk])
+    editable = change_page(clerk, year_sheet).content.decode()  # the draft: a file input naming the kept file
+    for action, user in (
+        ("submit", people.commune_clerk),
+        ("verify", people.huong_khe_clerk),
+        ("approve", people.coordinator),
+    ):
+        approval.commune_year_transition(commune_year=year_sheet, action=action, user=user)
+    read_only = change_page(clerk, year_sheet).content.decode()
+    for html in (editable, read_only):
+        assert f'<a href="{download}">bien-ban.pdf</a>' in html
+        assert evidence.file.name not in html and "/media/" not in html
+    assert 'type="file"' in editable and 'type="file"' not in read_only

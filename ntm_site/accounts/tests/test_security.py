@@ -92,6 +92,11 @@ def test_admin_pages_hold_no_inline_script(admin_client):
         assert not re.search(r"\son(click|load|change|submit)=", html), page
 
 
+def test_django_refuses_database_calls_from_async_code_in_this_run():
+    """The browser tests allow them for themselves only (e2e/conftest.py), not for the rest of the suite."""
+    assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
+
+
 def test_check_deploy_passes_with_production_settings():
     env = {
         **os.environ,
@@ -100,8 +105,6 @@ def test_check_deploy_passes_with_production_settings():
         "ALLOWED_HOSTS": "ntm.example.gov.vn",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    # The browser tests' conftest allows async-unsafe calls for this test process; production never does.
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     root = Path(settings.BASE_DIR)
     result = subprocess.run(
         [sys.executable, str(root / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],

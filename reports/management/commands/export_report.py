@@ -1,4 +1,8 @@
-"""python manage.py export_report SLUG [--param NAME=VALUE …] --format json|xlsx|csv [-o FILE]"""
+"""python manage.py export_report SLUG [--param NAME=VALUE …] --format json|xlsx|csv [-o FILE]
+
+The command line has no user: the report covers every record, not one reader's scope (the pages,
+downloads and drafts in the admin do; see reports.registry). It is for whoever runs the server.
+"""
 
 import sys
 
