@@ -10,6 +10,16 @@ from meetings.choices import OPEN_STATUSES
 from meetings.models import FollowUpTask, Meeting
 from sponsorship.models import Organisation
 
+# A sidebar of thousands of organisations (the whole country's) is neither readable nor cheap to render:
+# past this many the filter is left out and the search box (organisation names) does the job.
+FEW = 200
+
+
+def few_choices(pairs) -> list[tuple[str, str]]:
+    """(pk, label) choices of a filter, or none when there are more than FEW."""
+    rows = list(pairs[: FEW + 1])
+    return [] if len(rows) > FEW else [(str(pk), label) for pk, label in rows]
+
 
 class TaskOwnerFilter(admin.SimpleListFilter):
     """Organisations that own at least one task (an EXISTS per organisation, not a scan of tasks)."""
@@ -19,7 +29,7 @@ class TaskOwnerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         owners = Organisation.objects.filter(Exists(FollowUpTask.objects.filter(owner=OuterRef("pk"))))
-        return [(str(pk), name) for pk, name in owners.order_by("name").values_list("pk", "name")]
+        return few_choices(owners.order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -109,7 +119,7 @@ class OrganiserFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         organisers = Organisation.objects.filter(Exists(Meeting.objects.filter(organiser=OuterRef("pk"))))
-        return [(str(pk), name) for pk, name in organisers.order_by("name").values_list("pk", "name")]
+        return few_choices(organisers.order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()
