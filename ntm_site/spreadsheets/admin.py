@@ -23,7 +23,7 @@ from django.db import router, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
@@ -316,11 +316,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
         history = obj.history_rows()
         if history is None or obj.status != obj.Status.DONE:
             return "—"
-        items = [
-            format_html("<li>{} {}</li>", "+" if h.history_type == "+" else "~", h.instance)
-            for h in history.order_by("history_id")[:20]
-        ]
-        return format_html("<ul>{}</ul>", format_html("".join(str(i) for i in items))) if items else "—"
+        items = format_html_join(
+            "",
+            "<li>{} {}</li>",
+            (("+" if h.history_type == "+" else "~", h.instance) for h in history.order_by("history_id")[:20]),
+        )
+        return format_html("<ul>{}</ul>", items) if items else "—"
 
     def has_add_permission(self, request):
         return False

@@ -171,5 +171,5 @@ def test_import_batches_are_listed_read_only(admin_client, superuser):
     listing = admin_client.get(reverse("admin:ntm_site_importbatch_changelist")).content.decode()
     assert "don_vi.xlsx" in listing
     detail = admin_client.get(reverse("admin:ntm_site_importbatch_change", args=[batch.pk])).content.decode()
-    assert "Xã Mới" in detail  # the row it wrote
+    assert "<li>+ Xã Mới" in detail  # the row it wrote, marked as added
     assert admin_client.get(reverse("admin:ntm_site_importbatch_add")).status_code == 403
