@@ -1,4 +1,7 @@
-"""List filters of the meetings admin: fixed choices or small tables, never a DISTINCT over a big one."""
+"""List filters of the meetings admin: fixed choices or small tables, never a DISTINCT over a big one.
+
+Organisations are those the user may read (ntm_site.accounts.scope).
+"""
 
 import datetime
 
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.choices import OPEN_STATUSES
 from meetings.models import FollowUpTask, Meeting
+from ntm_site.accounts.scope import restrict
 from sponsorship.models import Organisation
 
 
@@ -18,7 +22,9 @@ class TaskOwnerFilter(admin.SimpleListFilter):
     parameter_name = "owner"
 
     def lookups(self, request, model_admin):
-        owners = Organisation.objects.filter(Exists(FollowUpTask.objects.filter(owner=OuterRef("pk"))))
+        owners = restrict(
+            Organisation.objects.filter(Exists(FollowUpTask.objects.filter(owner=OuterRef("pk")))), request.user
+        )
         return [(str(pk), name) for pk, name in owners.order_by("name").values_list("pk", "name")]
 
     def queryset(self, request, queryset):
@@ -108,7 +114,9 @@ class OrganiserFilter(admin.SimpleListFilter):
     parameter_name = "organiser"
 
     def lookups(self, request, model_admin):
-        organisers = Organisation.objects.filter(Exists(Meeting.objects.filter(organiser=OuterRef("pk"))))
+        organisers = restrict(
+            Organisation.objects.filter(Exists(Meeting.objects.filter(organiser=OuterRef("pk")))), request.user
+        )
         return [(str(pk), name) for pk, name in organisers.order_by("name").values_list("pk", "name")]
 
     def queryset(self, request, queryset):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from divisions.choices import UnitLevel
-from ntm_site.accounts.scope import readable_places
+from ntm_site.accounts.scope import readable_places, restrict
 from sponsorship.models import Decision, InitiativeField, SupportCategory
 
 FIRST_YEAR = 2010  # the programme began in 2010 (QĐ 491/QĐ-TTg)
@@ -76,7 +76,8 @@ class DecisionFilter(PathFilter):
     field_path = "decision"
 
     def lookups(self, request, model_admin):
-        return [(d.pk, d.symbol) for d in Decision.objects.only("pk", "symbol").order_by("-issued_on", "symbol")]
+        decisions = restrict(Decision.objects.only("pk", "symbol"), request.user)
+        return [(d.pk, d.symbol) for d in decisions.order_by("-issued_on", "symbol")]
 
 
 class CategoryFilter(PathFilter):

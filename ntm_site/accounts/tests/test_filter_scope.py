@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from divisions.models import AdministrativeUnit
+from meetings.models import FollowUpTask, Meeting
 from ntm_site.accounts.scope import readable_places
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,24 @@ def test_the_place_filters_of_a_clerk_cost_what_a_superusers_do(client, superuse
     # One query per place filter, whoever reads the page (the scope's own queries are the scope's).
     assert len(clerk_units) == len(superuser_units), clerk_units
     assert total <= 20  # the budget of the sponsorship changelists (sponsorship/tests/test_admin.py)
+
+
+def test_the_decision_filter_offers_only_the_decisions_the_user_reads(client, people, records):
+    url = "admin:sponsorship_assignment_changelist"
+    coordinator = as_user(client, people.nghe_an_coordinator)
+    assert filter_choices(coordinator, url, "decision") == {records.decision_na.pk}
+    client.force_login(people.coordinator)
+    assert filter_choices(client, url, "decision") == {records.decision.pk}
+
+
+def test_the_organiser_and_task_owner_filters_offer_only_organisations_the_user_reads(client, people, records):
+    for organiser in (records.agri, records.vinh):
+        meeting = Meeting.objects.create(
+            title=f"Giao ban {organiser}", kind="giao_ban", start=timezone.now(), organiser=organiser
+        )
+        FollowUpTask.objects.create(meeting=meeting, order=1, text="Rà soát tiêu chí giao thông", owner=organiser)
+    coordinator = as_user(client, people.nghe_an_coordinator)
+    assert filter_choices(coordinator, "admin:meetings_meeting_changelist", "organiser") == {records.vinh.pk}
+    assert filter_choices(coordinator, "admin:meetings_followuptask_changelist", "owner") == {records.vinh.pk}
+    client.force_login(people.coordinator)
+    assert filter_choices(client, "admin:meetings_meeting_changelist", "organiser") == {records.agri.pk}
