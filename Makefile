@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-e2e screenshots lint bench messages clean-db help docs-preview
+.PHONY: run setup test test-e2e screenshots lint bench bench-scale messages clean-db help docs-preview
 
 help:
 	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data"
@@ -16,6 +16,7 @@ help:
 	@echo "make screenshots - run them and refresh the README's gallery in docs/screenshots/"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
+	@echo "make bench-scale - the whole country's data in PostgreSQL, every admin page and report timed (benchmarks/README.md)"
 	@echo "make messages - add new strings to the English catalogue (ntm_site/locale/en) and compile all catalogues"
 	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
 
@@ -65,6 +66,12 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/import_bench.py
+
+# DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ntm_scale_bench) is created, migrated and filled once;
+# SCALE_ARGS="--regenerate" rebuilds it, "--verbose" adds EXPLAIN ANALYZE of the slowest queries.
+SCALE_ARGS ?=
+bench-scale: $(VENV)/.dev
+	$(PY) benchmarks/scale_bench.py $(SCALE_ARGS)
 
 # The English catalogue gets the project's new strings (translate them in ntm_site/locale/en, then run this
 # again); the vi catalogue only fills Django's and the apps' gaps and is never regenerated.

@@ -314,6 +314,8 @@ class Assessment(TrackedModel):
         indexes = [
             models.Index(fields=["year", "commune"], name="assess_year_commune_idx"),
             models.Index(fields=["criterion", "year", "status"], name="assess_crit_year_status_idx"),
+            # The admin list (latest year first, sheet by sheet) reads its page straight off this index.
+            models.Index(fields=["-year", "commune_year"], name="assess_year_sheet_idx"),
         ]
 
     def __str__(self):

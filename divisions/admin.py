@@ -79,6 +79,10 @@ class ChildrenInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row's name prints its parent (the page's unit): joined, not fetched once per row.
+        return super().get_queryset(request).select_related("parent")
+
 
 class PredecessorInline(admin.TabularInline):
     model = UnitSuccession
@@ -106,7 +110,7 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
     list_display = ["code", "name", "kind", "parent", "province", "edition", "valid_from", "valid_to"]
     list_display_links = ["code", "name"]
     list_filter = [ProvinceFilter, DistrictFilter, "level", "kind", "edition", ValidOnFilter]
-    list_select_related = ["parent", "province"]
+    list_select_related = ["parent__parent", "province"]
     search_fields = ["search_key"]
     search_help_text = _("Gõ tên có dấu hoặc không dấu (ví dụ “huong lien”), hoặc mã đơn vị.")
     autocomplete_fields = ["parent"]
@@ -114,6 +118,11 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
     fields = ["code", "name", "kind", "level", "parent", "province", "edition", "valid_from", "valid_to", "search_key"]
     inlines = [ChildrenInline, PredecessorInline, SuccessorInline]
     ordering = ["code", "valid_from"]
+
+    def get_queryset(self, request):
+        # A unit's name shows its parent's (str): autocompletes pointing here read both in one query. (The
+        # changelist skips list_select_related when the queryset selects related rows already: same list.)
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def get_inlines(self, request, obj):
         # Communes have no children; a new unit has nothing to show yet.

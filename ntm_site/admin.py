@@ -1,9 +1,11 @@
 """Base admin classes: history everywhere, diacritics-free search."""
 
+from django.contrib.admin import ShowFacets
 from django.db.models import Case, IntegerField, Value, When
 from simple_history.admin import SimpleHistoryAdmin
 
 from ntm_site.accounts.admin_mixins import GuardedAdminMixin
+from ntm_site.pagination import EstimatedCountPaginator
 from ntm_site.text import search_words
 
 
@@ -16,7 +18,11 @@ class TrackedAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     """
 
     list_per_page = 50
+    # National tables hold millions of rows: no second count of the whole table, no exact count past
+    # 10,000 rows (ntm_site.pagination), no per-choice counts of the filters (facets).
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    show_facets = ShowFacets.NEVER
 
 
 def folded_search(queryset, term: str, field: str = "search_key"):

@@ -4,8 +4,24 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+class History(HistoricalRecords):
+    """django-simple-history's records, named "lịch sử <tên>" ("history of <name>" in English).
+
+    simple-history names a history model "historical <verbose name>", in English and fixed when the
+    model is built; these names follow the reader's language in permission lists, content types and
+    the admin.
+    """
+
+    def get_meta_options(self, model):
+        meta = super().get_meta_options(model)
+        meta["verbose_name"] = format_lazy(_("lịch sử {}"), model._meta.verbose_name)
+        meta["verbose_name_plural"] = format_lazy(_("lịch sử {}"), model._meta.verbose_name_plural)
+        return meta
 
 
 class TrackedModel(models.Model):
@@ -15,7 +31,7 @@ class TrackedModel(models.Model):
     each concrete subclass its own historical table.
     """
 
-    history = HistoricalRecords(inherit=True)
+    history = History(inherit=True)
 
     class Meta:
         abstract = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,8 +29,9 @@ def _readable(queryset, user):
 
 def communes_reached(on: datetime.date, user=None) -> int:
     """Communes that had reached NTM standard on `on` (only communes with any result the reader may read)."""
-    with_results = Q(pk__in=_readable(Recognition.objects.all(), user).values("commune")) | Q(
-        pk__in=_readable(Assessment.objects.all(), user).values("commune")
+    # EXISTS per commune (an index probe), not IN over the millions of assessments (a subplan too big to hash).
+    with_results = Q(Exists(_readable(Recognition.objects.all(), user).filter(commune=OuterRef("pk")))) | Q(
+        Exists(_readable(Assessment.objects.all(), user).filter(commune=OuterRef("pk")))
     )
     return AdministrativeUnit.objects.filter(with_results).filter(commune_reached_standard(on)).count()
 

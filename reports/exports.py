@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+from copy import copy
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -86,14 +87,24 @@ def _write(ws: Worksheet, row: int, col: int, column: Column, raw):
     if isinstance(value, str):
         cell.data_type = "s"
     number_format = _number_format(column, value)
-    if number_format and not isinstance(value, str):
+    number_format = number_format if number_format and not isinstance(value, str) else None
+    status = column.kind == K.STATUS
+    fill = STATUS_FILLS.get(raw) if status else None
+    # openpyxl hashes every style object it is given (most of the time of a 300,000-cell sheet): each
+    # combination is built once per workbook, then its style indexes are copied onto the next cells.
+    styles = ws.parent.__dict__.setdefault("_ntm_cell_styles", {})
+    key = (number_format, status, raw if fill else None)
+    if key in styles:
+        cell._style = copy(styles[key])
+        return cell
+    if number_format:
         cell.number_format = number_format
-    if column.kind == K.STATUS:
+    if status:
         cell.alignment = Alignment(horizontal="center")
-        fill = STATUS_FILLS.get(raw)
         if fill:
             cell.fill = fill
     cell.border = BORDER
+    styles[key] = copy(cell._style)
     return cell
 
 

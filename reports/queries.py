@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from criteria.choices import SetLevel
 from criteria.models import Assessment, Target
+from criteria.querysets import NO_LIMIT
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
 
@@ -72,7 +73,8 @@ def with_cells(commune_years, numbers: list[int]):
     """Annotate `tc<n>` (the status of criterion n) and `target_year` (the commune's registered year)."""
     cells = {
         f"tc{n}": Subquery(
-            Assessment.objects.filter(commune_year=OuterRef("pk"), criterion__number=n).values("status")[:1],
+            # order_by(): the model's ordering would join the unit table into each of the 19 cells.
+            Assessment.objects.filter(commune_year=OuterRef("pk"), criterion__number=n).order_by().values("status")[:1],
             output_field=CharField(),
         )
         for n in numbers
@@ -89,7 +91,9 @@ def with_cells(commune_years, numbers: list[int]):
 
 def matrix_totals(rows) -> dict:
     """Communes, average criteria met and reached over annotated commune-years (with_figures)."""
-    return rows.aggregate(
+    # Sliced, the rows stay a subquery: PostgreSQL would otherwise inline them and count each sheet's
+    # criteria once per aggregate that names them (CommuneYearQuerySet.area_summary does the same).
+    return rows[:NO_LIMIT].aggregate(
         communes=Count("pk"), average_met=Avg("met"), reached_count=Count("pk", filter=Q(reached=True))
     )
 

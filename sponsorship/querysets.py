@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from criteria.choices import AssessmentStatus, RecognitionAction, SetLevel
+from criteria.choices import RecognitionAction, SetLevel
 
 # Recognition under any commune-level set (basic, advanced, model) means the commune
 # met the basic NTM standard; the yearly assessment test uses the basic set only.
@@ -54,35 +54,30 @@ def recognised_on(as_of: datetime.date, commune_ref: str = "pk") -> Exists:
 def all_criteria_met_in_latest_year(as_of: datetime.date, commune_ref: str = "pk") -> Exists:
     """In the latest year (≤ as_of's year) the commune was assessed on the basic NTM set, every criterion
     of that set is met (đạt) or not applicable; a partly assessed year does not count."""
-    from criteria.models import Assessment, Criterion
+    from criteria.models import Assessment, CommuneYear
 
+    # The latest commune-year holding results (an assessment's criterion is of its commune-year's set):
+    # the commune-year index starts with the commune, so this is one short index walk per commune.
     latest_year = (
-        Assessment.objects.filter(
+        CommuneYear.objects.filter(
             commune=OuterRef(OuterRef(commune_ref)),
             year__lte=as_of.year,
-            criterion__criteria_set__level=SetLevel.COMMUNE,
+            criteria_set__level=SetLevel.COMMUNE,
         )
+        .filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
         .order_by("-year")
         .values("year")[:1]
     )
-    set_size = (
-        Criterion.objects.filter(criteria_set=OuterRef("criterion__criteria_set"))
-        .values("criteria_set")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    # That year's sheets of the basic set, each judged on its own rows (CommuneYearQuerySet.with_met: every
+    # criterion of its set met); an assessment's criterion always belongs to its sheet's set.
     complete_sets = (
-        Assessment.objects.filter(
+        CommuneYear.objects.filter(
             commune=OuterRef(commune_ref),
             year=Subquery(latest_year),
-            criterion__criteria_set__level=SetLevel.COMMUNE,
+            criteria_set__level=SetLevel.COMMUNE,
         )
-        .values("criterion__criteria_set")
-        .annotate(
-            met=Count("pk", filter=Q(status__in=[AssessmentStatus.MET, AssessmentStatus.NOT_APPLICABLE])),
-            size=Subquery(set_size),
-        )
-        .filter(met__gte=F("size"))
+        .with_met()
+        .filter(meets_all=True)
     )
     return Exists(complete_sets)
 

@@ -346,7 +346,10 @@ class AssessmentAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, 
     readonly_fields = ["commune_year", "assessed_by", "assessed_on"]
     fields = ["commune", "year", "criterion", "status", "indicator_values", "note", *readonly_fields]
     actions = ["delete_unlocked"]
-    ordering = ["-year", "commune__code", "criterion__number"]
+    # Latest year first, then sheet by sheet (commune-years in the order they were entered), criteria in order:
+    # an index walk (assess_year_sheet_idx). Ordering by commune code would sort a whole year of the national
+    # table (≈ 250,000 rows) for every page; the commune column still sorts by code on request.
+    ordering = ["-year", "commune_year_id", "criterion__number"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_commune_year_met()

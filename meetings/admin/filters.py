@@ -14,6 +14,16 @@ from meetings.models import FollowUpTask, Meeting
 from ntm_site.accounts.scope import restrict
 from sponsorship.models import Organisation
 
+# A sidebar of thousands of organisations (the whole country's) is neither readable nor cheap to render:
+# past this many the filter is left out and the search box (organisation names) does the job.
+FEW = 200
+
+
+def few_choices(pairs) -> list[tuple[str, str]]:
+    """(pk, label) choices of a filter, or none when there are more than FEW."""
+    rows = list(pairs[: FEW + 1])
+    return [] if len(rows) > FEW else [(str(pk), label) for pk, label in rows]
+
 
 class TaskOwnerFilter(admin.SimpleListFilter):
     """Organisations that own at least one task (an EXISTS per organisation, not a scan of tasks)."""
@@ -22,10 +32,8 @@ class TaskOwnerFilter(admin.SimpleListFilter):
     parameter_name = "owner"
 
     def lookups(self, request, model_admin):
-        owners = restrict(
-            Organisation.objects.filter(Exists(FollowUpTask.objects.filter(owner=OuterRef("pk")))), request.user
-        )
-        return [(str(pk), name) for pk, name in owners.order_by("name").values_list("pk", "name")]
+        owners = Organisation.objects.filter(Exists(FollowUpTask.objects.filter(owner=OuterRef("pk"))))
+        return few_choices(restrict(owners, request.user).order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -114,10 +122,8 @@ class OrganiserFilter(admin.SimpleListFilter):
     parameter_name = "organiser"
 
     def lookups(self, request, model_admin):
-        organisers = restrict(
-            Organisation.objects.filter(Exists(Meeting.objects.filter(organiser=OuterRef("pk")))), request.user
-        )
-        return [(str(pk), name) for pk, name in organisers.order_by("name").values_list("pk", "name")]
+        organisers = Organisation.objects.filter(Exists(Meeting.objects.filter(organiser=OuterRef("pk"))))
+        return few_choices(restrict(organisers, request.user).order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -43,7 +43,13 @@ class SpeechInline(CachedAutocompleteMixin, admin.TabularInline):
     verbose_name_plural = _("II. Diễn biến: báo cáo, tham luận, phát biểu (theo thứ tự)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("criteria__criteria_set")
+        # A reader without the right to change sees each speaker as text (name – position, organisation).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker__person", "speaker__organisation")
+            .prefetch_related("criteria__criteria_set")
+        )
 
 
 class ConclusionInline(admin.TabularInline):
@@ -77,7 +83,7 @@ class TaskInline(CachedAutocompleteMixin, admin.StackedInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("owner")
+            .select_related("owner", "conclusion")
             .prefetch_related(
                 models.Prefetch("communes", queryset=units_with_parents()),
                 "criteria__criteria_set",

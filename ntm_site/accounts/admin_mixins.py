@@ -19,6 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, quote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, router, transaction
@@ -34,6 +35,7 @@ from django.views.decorators.http import require_POST
 
 from ntm_site.accounts import approval, scope
 from ntm_site.accounts.scope import NOTHING, READ, WRITE
+from ntm_site.admin_widgets import known_labels_widget
 
 VERSION_FIELD = "ntm_version"
 RESTORE_PERMISSION = "accounts.restore_deleted"
@@ -211,6 +213,53 @@ class GuardedAdminMixin:
             elif q is not None:
                 qs = qs.filter(q)
         return qs
+
+    def get_object(self, request, object_id, from_field=None):
+        # A change page asks for its row several times (locks, approval, the form): on a GET, read it once,
+        # with the rows its autocompletes show (see render_change_form).
+        if request.method not in ("GET", "HEAD"):
+            return super().get_object(request, object_id, from_field)
+        memo = request.__dict__.setdefault("_ntm_objects", {})
+        key = (self.model, str(object_id), from_field)
+        if key not in memo:
+            memo[key] = self._get_object_with_labels(request, object_id, from_field)
+        return memo[key]
+
+    def _get_object_with_labels(self, request, object_id, from_field):
+        queryset = self.get_queryset(request)
+        model = queryset.model
+        field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
+        try:
+            object_id = field.to_python(object_id)
+            return queryset.select_related(*self._autocomplete_relations(request)).get(**{field.name: object_id})
+        except (model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def _autocomplete_relations(self, request) -> list[str]:
+        """select_related paths of the foreign keys shown as autocompletes (and the parent a unit prints)."""
+        paths = []
+        for name in self.get_autocomplete_fields(request):
+            field = self.model._meta.get_field(name)
+            if not field.many_to_one:
+                continue
+            paths.append(name)
+            if any(f.name == "parent" and f.many_to_one for f in field.related_model._meta.concrete_fields):
+                paths.append(f"{name}__parent")
+        return paths
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Autocompletes label their value from the row loaded above instead of one query each.
+        adminform = context.get("adminform")
+        if obj is not None and adminform is not None:
+            for name, field in adminform.form.fields.items():
+                inner = getattr(field.widget, "widget", field.widget)
+                if type(inner) is AutocompleteSelect and name in obj._state.fields_cache:
+                    widget = known_labels_widget(inner, obj, name, field)
+                    if inner is field.widget:
+                        field.widget = widget
+                    else:
+                        field.widget.widget = widget
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):

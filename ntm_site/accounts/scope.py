@@ -221,23 +221,30 @@ class Area:
 
 def _with_lineage(unit) -> set[int]:
     """The unit and the units of the same level it became or came from (the 2025 reform's lineage)."""
+    return _lineages([unit])[unit.pk]
+
+
+def _lineages(units) -> dict[int, set[int]]:
+    """_with_lineage of several units in one query: {unit id: ids}."""
     UnitSuccession = apps.get_model("divisions", "UnitSuccession")
-    ids = {unit.pk}
-    pairs = UnitSuccession.objects.filter(Q(predecessor=unit) | Q(successor=unit)).values_list(
+    units = {u.pk: u for u in units if u is not None}
+    result = {pk: {pk} for pk in units}
+    pairs = UnitSuccession.objects.filter(Q(predecessor__in=units) | Q(successor__in=units)).values_list(
         "predecessor_id", "predecessor__level", "successor_id", "successor__level"
     )
     for pred, pred_level, succ, succ_level in pairs:
-        if pred_level == unit.level:
-            ids.add(pred)
-        if succ_level == unit.level:
-            ids.add(succ)
-    return ids
+        for pk in {pred, succ} & units.keys():
+            if pred_level == units[pk].level:
+                result[pk].add(pred)
+            if succ_level == units[pk].level:
+                result[pk].add(succ)
+    return result
 
 
-def _area_of(unit) -> Area:
+def _area_of(unit, lineages=None) -> Area:
     if unit is None:
         return Area()
-    ids = frozenset(_with_lineage(unit))
+    ids = frozenset((lineages or {}).get(unit.pk) or _with_lineage(unit))
     if unit.level == 1:
         return Area(provinces=ids)
     if unit.level == 2:
@@ -275,6 +282,7 @@ class Scope:
             self.unit = self.record.unit
             self.organisation_id = self.record.organisation_id
         self._areas = {}
+        self._lineages = None
 
     def __repr__(self):
         return f"<Scope {self.user} {self.role} unit={getattr(self.unit, 'pk', None)} org={self.organisation_id}>"
@@ -301,9 +309,12 @@ class Scope:
             return Area(communes=communes)
         if role == Role.VIEWER and action == WRITE:
             return Area()
+        if self._lineages is None:
+            # Both places a user may need (their unit, and a district clerk's province) in one query.
+            self._lineages = _lineages([self.unit, _province_of(self.unit)])
         if role == Role.DISTRICT_CLERK and action == READ:
-            return _area_of(_province_of(self.unit))
-        return _area_of(self.unit)
+            return _area_of(_province_of(self.unit), self._lineages)
+        return _area_of(self.unit, self._lineages)
 
     def describe(self) -> str:
         """Where the user works, for messages ("Huyện Kỳ Anh", "Sở Nông nghiệp và PTNT")."""
@@ -443,8 +454,11 @@ def allows(user, obj, action: str = WRITE) -> bool:
     key = (model._meta.label_lower, obj.pk, action)
     if key not in cache:
         manager = model._default_manager
-        if manager.filter(pk=obj.pk).exists():
-            cache[key] = restrict(manager.filter(pk=obj.pk), user, action).exists()
+        # The usual answer (a row in scope) takes one query; only a refusal asks whether the row still exists.
+        if restrict(manager.filter(pk=obj.pk), user, action).exists():
+            cache[key] = True
+        elif manager.filter(pk=obj.pk).exists():
+            cache[key] = False
         else:
             cache[key] = _deleted_allows(scope, model, obj.pk, action)
     return cache[key]

@@ -5,29 +5,8 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from ntm_site.admin_widgets import known_labels_widget
 from sponsorship.models import Activity, Assignment, Initiative, Proposal, SupportRecord
-
-
-class KnownLabelsAutocomplete(AutocompleteSelect):
-    """An autocomplete that renders its selected option from a label the form already has.
-
-    Django's widget looks the selected row up again for every form: fifty inline rows
-    with two autocompletes each cost a hundred queries. The formset below hands each
-    widget the related object its row loaded with select_related.
-    """
-
-    known: dict = {}
-
-    def optgroups(self, name, value, attr=None):
-        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
-        if not selected or any(v not in self.known for v in selected):
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required and not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", False, 0))
-        for v in selected:
-            options.append(self.create_option(name, v, self.known[v], True, len(options)))
-        return [(None, options, 0)]
 
 
 class EfficientInlineFormSet(BaseInlineFormSet):
@@ -45,17 +24,15 @@ class EfficientInlineFormSet(BaseInlineFormSet):
         for name, field in form.fields.items():
             inner = getattr(field.widget, "widget", field.widget)
             if isinstance(inner, AutocompleteSelect):
-                related = form.instance._state.fields_cache.get(name) if form.instance.pk else None
-                widget = KnownLabelsAutocomplete.__new__(KnownLabelsAutocomplete)
-                widget.__dict__.update(inner.__dict__)
-                widget.known = {str(related.pk): field.label_from_instance(related)} if related is not None else {}
+                widget = known_labels_widget(inner, form.instance, name, field)
                 if inner is field.widget:
                     field.widget = widget
                 else:
                     field.widget.widget = widget
             elif name in self.shared_choice_fields:
                 if name not in self._shared_choices:
-                    self._shared_choices[name] = list(field.choices)
+                    # iter(): list() of the iterator itself would ask its len(), a COUNT query.
+                    self._shared_choices[name] = list(iter(field.choices))
                 field.choices = self._shared_choices[name]
                 inner.choices = self._shared_choices[name]
 
