@@ -10,3 +10,9 @@ class NtmAdminSite(admin.AdminSite):
     index_title = _("Bảng điều khiển")
     # Headline figures and report links above the list of apps (reports/templates/admin/ntm_index.html).
     index_template = "admin/ntm_index.html"
+
+    def autocomplete_view(self, request):
+        # Only for users who may write the form's model (ntm_site.accounts.admin_mixins).
+        from ntm_site.accounts.admin_mixins import ScopedAutocompleteJsonView
+
+        return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -2,7 +2,8 @@
 
 The assessment table is the biggest of the project (every commune × 19 criteria × every
 year), so no filter here runs SELECT DISTINCT over it: the choices come from small tables
-(provinces, districts of one province, criteria sets, criterion numbers) or are fixed.
+(provinces, districts of one province, criteria sets, criterion numbers) or are fixed; the
+provinces and districts are those the user may read (ntm_site.accounts.scope.readable_places).
 Each filter names the path from the listed model to the commune and to the set.
 """
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import CriteriaSet, Criterion
-from divisions.models import AdministrativeUnit
+from divisions.choices import UnitLevel
+from ntm_site.accounts.scope import readable_places
 
 
 def _int(value):
@@ -28,7 +30,7 @@ class ProvinceFilter(_PathFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        qs = AdministrativeUnit.objects.provinces().order_by("name", "valid_from")
+        qs = readable_places(request.user, UnitLevel.PROVINCE).order_by("name", "valid_from")
         return [(u.pk, f"{u.name} ({u.get_edition_display()})") for u in qs]
 
     def queryset(self, request, queryset):
@@ -46,7 +48,7 @@ class DistrictFilter(_PathFilter):
         province = _int(request.GET.get("province"))
         if not province:
             return []
-        qs = AdministrativeUnit.objects.districts().filter(province_id=province).order_by("name")
+        qs = readable_places(request.user, UnitLevel.DISTRICT).filter(province_id=province).order_by("name")
         return [(u.pk, u.name) for u in qs]
 
     def queryset(self, request, queryset):

@@ -1,4 +1,7 @@
-"""List filters of the meetings admin: fixed choices or small tables, never a DISTINCT over a big one."""
+"""List filters of the meetings admin: fixed choices or small tables, never a DISTINCT over a big one.
+
+Organisations are those the user may read (ntm_site.accounts.scope).
+"""
 
 import datetime
 
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.choices import OPEN_STATUSES
 from meetings.models import FollowUpTask, Meeting
+from ntm_site.accounts.scope import restrict
 from sponsorship.models import Organisation
 
 # A sidebar of thousands of organisations (the whole country's) is neither readable nor cheap to render:
@@ -29,7 +33,7 @@ class TaskOwnerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         owners = Organisation.objects.filter(Exists(FollowUpTask.objects.filter(owner=OuterRef("pk"))))
-        return few_choices(owners.order_by("name").values_list("pk", "name"))
+        return few_choices(restrict(owners, request.user).order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -119,7 +123,7 @@ class OrganiserFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         organisers = Organisation.objects.filter(Exists(Meeting.objects.filter(organiser=OuterRef("pk"))))
-        return few_choices(organisers.order_by("name").values_list("pk", "name"))
+        return few_choices(restrict(organisers, request.user).order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, quote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -170,6 +171,25 @@ def _autocomplete_source(request, target_model):
     if getattr(field, "related_model", None) is not target_model:
         return None
     return model, field.name
+
+
+def may_fill(user, model) -> bool:
+    """Whether `user` may add or change some row of `model`: only then is a form of it theirs to fill."""
+    opts = model._meta
+    perms = (f"{opts.app_label}.add_{opts.model_name}", f"{opts.app_label}.change_{opts.model_name}")
+    return any(user.has_perm(p) for p in perms) and scope.get_scope(user).can_write_any(model)
+
+
+class ScopedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin autocomplete, answered only to users who may write the model whose form asks.
+
+    Django checks only that the user may view the target; a viewer or a clerk who cannot write
+    the form's model gets 403 rather than a list. What is offered is narrowed by
+    GuardedAdminMixin.get_queryset (targets that keep the row in the user's write scope).
+    """
+
+    def has_perm(self, request, obj=None):
+        return super().has_perm(request, obj) and may_fill(request.user, self.source_field.model)
 
 
 # --- the admin mixin ------------------------------------------------------------------------

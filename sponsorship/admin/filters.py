@@ -11,7 +11,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from divisions.models import AdministrativeUnit
+from divisions.choices import UnitLevel
+from ntm_site.accounts.scope import readable_places, restrict
 from sponsorship.models import Decision, InitiativeField, SupportCategory
 
 FIRST_YEAR = 2010  # the programme began in 2010 (QĐ 491/QĐ-TTg)
@@ -34,14 +35,14 @@ class PathFilter(admin.SimpleListFilter):
 
 
 class ProvinceFilter(PathFilter):
-    """Provinces of both editions (under a hundred rows)."""
+    """Provinces of both editions the user may read (under a hundred rows)."""
 
     title = _("tỉnh/thành phố")
     parameter_name = "province"
     field_path = "commune__province"
 
     def lookups(self, request, model_admin):
-        qs = AdministrativeUnit.objects.provinces().order_by("name", "valid_from")
+        qs = readable_places(request.user, UnitLevel.PROVINCE).order_by("name", "valid_from")
         return [(u.pk, f"{u.name} ({u.get_edition_display()})" if u.valid_from else u.name) for u in qs]
 
 
@@ -66,7 +67,7 @@ class DistrictFilter(PathFilter):
         province = request.GET.get(ProvinceFilter.parameter_name, "")
         if not province.isdigit():
             return []
-        return [(u.pk, u.name) for u in AdministrativeUnit.objects.districts().filter(parent_id=province)]
+        return [(u.pk, u.name) for u in readable_places(request.user, UnitLevel.DISTRICT).filter(parent_id=province)]
 
 
 class DecisionFilter(PathFilter):
@@ -75,7 +76,8 @@ class DecisionFilter(PathFilter):
     field_path = "decision"
 
     def lookups(self, request, model_admin):
-        return [(d.pk, d.symbol) for d in Decision.objects.only("pk", "symbol").order_by("-issued_on", "symbol")]
+        decisions = restrict(Decision.objects.only("pk", "symbol"), request.user)
+        return [(d.pk, d.symbol) for d in decisions.order_by("-issued_on", "symbol")]
 
 
 class CategoryFilter(PathFilter):
