@@ -58,6 +58,9 @@ class FoldedSearchMixin:
         if search_words(search_term):
             # The changelist and the autocomplete have ordered the rows already: phrase matches go first.
             qs = qs.order_by("-search_rank", *(queryset.query.order_by or self.get_ordering(request) or ["pk"]))
+        elif not qs.ordered:
+            # A count annotation drops Meta.ordering: an autocomplete pages through the rows, so give it back.
+            qs = qs.order_by(*(self.get_ordering(request) or self.model._meta.ordering or ()), "pk")
         return qs, False
 
 
