@@ -204,6 +204,11 @@ if not DEBUG:
 # A session ends after an hour without a request (each request starts the hour again) or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 3600))
 SESSION_SAVE_EVERY_REQUEST = True
+# ... but the session row is written only when it changed or was last written 5 minutes ago or more
+# (ntm_site/sessions): the hour then ends 55 to 60 minutes after the last request, and a page does not
+# pay BEGIN, UPDATE, COMMIT. With a cache every process shares (REDIS_URL) the row is also read from it.
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", 300))
+SESSION_ENGINE = "ntm_site.sessions.cached_db" if REDIS_URL else "ntm_site.sessions.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
