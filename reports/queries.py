@@ -16,7 +16,6 @@ import datetime
 
 from django.db.models import (
     Avg,
-    CharField,
     Count,
     DateField,
     DurationField,
@@ -35,7 +34,7 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from criteria.choices import SetLevel
-from criteria.models import Assessment, Target
+from criteria.models import Assessment, Criterion, Target
 from criteria.querysets import NO_LIMIT
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
@@ -69,24 +68,40 @@ def initiatives_by_field_and_status(initiatives) -> list[dict]:
 # --- criteria-matrix (would belong in criteria.querysets as CommuneYear.with_cells) ------------
 
 
-def with_cells(commune_years, numbers: list[int]):
-    """Annotate `tc<n>` (the status of criterion n) and `target_year` (the commune's registered year)."""
-    cells = {
-        f"tc{n}": Subquery(
-            # order_by(): the model's ordering would join the unit table into each of the 19 cells.
-            Assessment.objects.filter(commune_year=OuterRef("pk"), criterion__number=n).order_by().values("status")[:1],
-            output_field=CharField(),
-        )
-        for n in numbers
-    }
+def matrix_numbers(sheets) -> list[int]:
+    """The criterion numbers assessed in any of `sheets`: one EXISTS per criterion (a handful of sets ×
+    19), each stopping at its first assessment, instead of a DISTINCT over every assessment of a country."""
+    assessed = Assessment.objects.filter(criterion=OuterRef("pk"), commune_year__in=sheets.values("pk"))
+    return list(
+        Criterion.objects.filter(Exists(assessed)).order_by("number").values_list("number", flat=True).distinct()
+    )
+
+
+def with_target_year(commune_years):
+    """Annotate `target_year`: the year the commune registered to reach the standard (its target for
+    this set, else its latest commune-level target)."""
     same_set = Target.objects.filter(commune=OuterRef("commune"), criteria_set=OuterRef("criteria_set"))
     any_set = Target.objects.filter(commune=OuterRef("commune"), criteria_set__level=SetLevel.COMMUNE).order_by(
         "-target_year"
     )
     return commune_years.annotate(
-        **cells,
         target_year=Coalesce(Subquery(same_set.values("target_year")[:1]), Subquery(any_set.values("target_year")[:1])),
     )
+
+
+def matrix_cells(sheets) -> dict[int, dict[str, str]]:
+    """{commune-year id: {"tc<n>": status}} of `sheets` (a queryset or a list of ids) in one query: the
+    sheets' assessments read off the (commune_year, criterion) index instead of one subquery per cell."""
+    ids = sheets if isinstance(sheets, list) else sheets.values("pk")
+    cells: dict[int, dict[str, str]] = {}
+    rows = (
+        Assessment.objects.filter(commune_year__in=ids)
+        .order_by()
+        .values_list("commune_year_id", "criterion__number", "status")
+    )
+    for sheet, number, status in rows.iterator(chunk_size=10_000):
+        cells.setdefault(sheet, {})[f"tc{number}"] = status
+    return cells
 
 
 def matrix_totals(rows) -> dict:
