@@ -322,8 +322,8 @@ class CriteriaMatrix(Report):
     def compute(self, filterset, row_limit=None):
         params = filterset.params
         sheets = _commune_years(filterset)
-        numbers = queries.matrix_numbers(sheets)
         rows_qs = queries.with_target_year(sheets.with_figures())
+        narrowed = bool(params.get("target_year")) or params.get("reached") in ("yes", "no")
         if params.get("target_year"):
             rows_qs = rows_qs.filter(target_year=params["target_year"])
         if params.get("reached") in ("yes", "no"):
@@ -337,17 +337,23 @@ class CriteriaMatrix(Report):
         listed = rows_qs.values(
             "pk", "commune__code", "commune__name", "commune__parent__name", "met", "target_year", "reached"
         ).order_by("commune__parent__name", "commune__name", "commune__code")
-        listed = list(listed[:row_limit] if row_limit else listed)
-        # The statuses in one query: of the rows listed (a page), or of every filtered sheet (a download).
-        cells = queries.matrix_cells([r["pk"] for r in listed] if row_limit else rows_qs)
-        blank = {f"tc{n}": None for n in numbers}
+        if row_limit:
+            # A page: the statuses of the rows it shows; the columns are every criterion assessed in the area.
+            listed = list(listed[:row_limit])
+            cells = queries.matrix_cells([r["pk"] for r in listed])
+            numbers = queries.matrix_numbers(sheets)
+        else:
+            # A download: every status of the area in one query, the columns read off them.
+            listed = list(listed)
+            cells = queries.matrix_cells(rows_qs if narrowed else sheets)
+            numbers = queries.matrix_numbers(sheets) if narrowed else sorted({n for c in cells.values() for n in c})
+        no_cells = dict.fromkeys(numbers)
         rows = [
             {
                 "code": r["commune__code"],
                 "commune": r["commune__name"],
                 "district": r["commune__parent__name"],
-                **blank,
-                **cells.get(r["pk"], {}),
+                **{f"tc{n}": status for n, status in (no_cells | cells.get(r["pk"], {})).items()},
                 "met": r["met"],
                 "target_year": r["target_year"],
                 "reached": r["reached"],

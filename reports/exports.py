@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -82,17 +83,31 @@ def _number_format(column: Column, value) -> str | None:
     return NUMBER_FORMATS.get(column.kind)
 
 
+class _CellRows(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows are appended as ready cells: openpyxl's own append tries each
+    value as a plain value first (and fails, for a cell) before taking the cell, a third of a big sheet.
+    Each cell gets its row and column as it is written, so one cell object may be written many times."""
+
+    def _values_to_row(self, values, row_idx):
+        for col_idx, cell in enumerate(values, 1):
+            cell.row, cell.column = row_idx, col_idx
+            yield cell
+
+
 class _Sheet:
     """A write-only worksheet filled row by row: openpyxl streams the rows to the file instead of keeping
     a cell object per value (a national criteria matrix is 13,356 rows × 25 cells). Everything written
     before the rows (column widths, frozen panes, row heights) is set before the first row goes out."""
 
     def __init__(self, wb: Workbook, title: str):
-        self.ws = wb.create_sheet(_sheet_title(title))
+        self.ws = _CellRows(parent=wb, title=_sheet_title(title))
+        wb._add_sheet(self.ws)
         self.row = 0
         # openpyxl hashes every style object it is given (most of the time of a 300,000-cell sheet): each
         # combination is built once per workbook, then its style indexes are copied onto the next cells.
         self.styles = wb.__dict__.setdefault("_ntm_cell_styles", {})
+        # (id(column), value, border) -> the cell of a status or choice column holding that value.
+        self.labels = {}
 
     def append(self, cells=()) -> int:
         self.ws.append(list(cells))
@@ -106,6 +121,13 @@ class _Sheet:
         return cell
 
     def value(self, column: Column, raw, *, border=True) -> WriteOnlyCell:
+        labelled = column.kind == K.STATUS or column.choices is not None
+        if labelled:
+            # A status or choice: one cell per column and value, written wherever it occurs (_CellRows gives
+            # it its place just before it is written), instead of a cell object and a translation per cell.
+            known = self.labels.get((id(column), raw, border))
+            if known is not None:
+                return known
         value = cell_value(column, raw)
         # Text that would start a formula gets the engine's leading apostrophe (its reader takes it off).
         cell = WriteOnlyCell(self.ws, value=escape_text(value))
@@ -117,17 +139,20 @@ class _Sheet:
         fill = STATUS_FILLS.get(raw) if status else None
         key = (number_format, status, raw if fill else None, border)
         if key in self.styles:
-            cell._style = copy(self.styles[key])
-            return cell
-        if number_format:
-            cell.number_format = number_format
-        if status:
-            cell.alignment = Alignment(horizontal="center")
-            if fill:
-                cell.fill = fill
-        if border:
-            cell.border = BORDER
-        self.styles[key] = copy(cell._style)
+            # Shared, not copied: a written cell is never styled again.
+            cell._style = self.styles[key]
+        else:
+            if number_format:
+                cell.number_format = number_format
+            if status:
+                cell.alignment = Alignment(horizontal="center")
+                if fill:
+                    cell.fill = fill
+            if border:
+                cell.border = BORDER
+            self.styles[key] = copy(cell._style)
+        if labelled:
+            self.labels[(id(column), raw, border)] = cell
         return cell
 
 

@@ -34,7 +34,7 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from criteria.choices import SetLevel
-from criteria.models import Assessment, Criterion, Target
+from criteria.models import Assessment, Target
 from criteria.querysets import NO_LIMIT
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
@@ -69,11 +69,12 @@ def initiatives_by_field_and_status(initiatives) -> list[dict]:
 
 
 def matrix_numbers(sheets) -> list[int]:
-    """The criterion numbers assessed in any of `sheets`: one EXISTS per criterion (a handful of sets ×
-    19), each stopping at its first assessment, instead of a DISTINCT over every assessment of a country."""
-    assessed = Assessment.objects.filter(criterion=OuterRef("pk"), commune_year__in=sheets.values("pk"))
+    """The criterion numbers assessed in any of `sheets`."""
     return list(
-        Criterion.objects.filter(Exists(assessed)).order_by("number").values_list("number", flat=True).distinct()
+        Assessment.objects.filter(commune_year__in=sheets.values("pk"))
+        .order_by("criterion__number")
+        .values_list("criterion__number", flat=True)
+        .distinct()
     )
 
 
@@ -89,18 +90,18 @@ def with_target_year(commune_years):
     )
 
 
-def matrix_cells(sheets) -> dict[int, dict[str, str]]:
-    """{commune-year id: {"tc<n>": status}} of `sheets` (a queryset or a list of ids) in one query: the
-    sheets' assessments read off the (commune_year, criterion) index instead of one subquery per cell."""
+def matrix_cells(sheets) -> dict[int, dict[int, str]]:
+    """{commune-year id: {criterion number: status}} of `sheets` (a queryset or a list of ids) in one
+    query: the sheets' assessments off the (commune_year, criterion) index instead of one subquery per cell."""
     ids = sheets if isinstance(sheets, list) else sheets.values("pk")
-    cells: dict[int, dict[str, str]] = {}
+    cells: dict[int, dict[int, str]] = {}
     rows = (
         Assessment.objects.filter(commune_year__in=ids)
         .order_by()
         .values_list("commune_year_id", "criterion__number", "status")
     )
-    for sheet, number, status in rows.iterator(chunk_size=10_000):
-        cells.setdefault(sheet, {})[f"tc{number}"] = status
+    for sheet, number, status in rows:
+        cells.setdefault(sheet, {})[number] = status
     return cells
 
 
