@@ -80,7 +80,8 @@ MIDDLEWARE = [
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a user's own and group permissions in one query instead of two.
+    "ntm_site.accounts.backends.OneQueryModelBackend",
 ]
 
 ROOT_URLCONF = "ntm_site.urls"
