@@ -123,7 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical scans, not for the admin's many short queries: on the
     # national data it added about a second to queries whose plans merely look expensive (benchmarks/README.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # random_page_cost 1.1 (the server's default 4 is for spinning disks): with it the planner reads a clerk's
+    # filtered province off the indexes instead of scanning 3 million assessments (187 ms -> 1 ms).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
