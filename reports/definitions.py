@@ -104,7 +104,7 @@ class DecisionReview(Report):
             Column("initiatives", _("Số mô hình, việc làm đăng ký"), K.INT),
         ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         decision, as_of = filterset.params["decision"], filterset.params["as_of"]
         assignments = filterset.in_scope(Assignment.objects.for_decision(decision))
         current = assignments.as_of(as_of)
@@ -185,7 +185,7 @@ class SponsorScorecard(Report):
         Column("initiatives", _("Số mô hình, việc làm"), K.INT),
     ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         as_of, since_year = filterset.params["as_of"], filterset.params.get("since_year")
         since = datetime.date(since_year, 1, 1) if since_year else None
         scope = filterset.qs
@@ -271,7 +271,7 @@ class CriteriaSummary(Report):
             *(Column(f"bands.{key}", label, K.INT) for key, label in BANDS.values()),
         ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         sheets = _commune_years(filterset)
         summary = sheets.area_summary()
         totals = {
@@ -319,16 +319,11 @@ class CriteriaMatrix(Report):
         Column("reached", _("Số xã đạt chuẩn"), K.INT),
     ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         params = filterset.params
         sheets = _commune_years(filterset)
-        numbers = list(
-            Assessment.objects.filter(commune_year__in=sheets.values("pk"))
-            .order_by("criterion__number")
-            .values_list("criterion__number", flat=True)
-            .distinct()
-        )
-        rows_qs = queries.with_cells(sheets.with_figures(), numbers)
+        rows_qs = queries.with_target_year(sheets.with_figures())
+        narrowed = bool(params.get("target_year")) or params.get("reached") in ("yes", "no")
         if params.get("target_year"):
             rows_qs = rows_qs.filter(target_year=params["target_year"])
         if params.get("reached") in ("yes", "no"):
@@ -339,20 +334,31 @@ class CriteriaMatrix(Report):
             "average_met": _one_decimal(round_half_up(figures["average_met"], 1)),
             "reached": figures["reached_count"],
         }
-        cells = [f"tc{n}" for n in numbers]
+        listed = rows_qs.values(
+            "pk", "commune__code", "commune__name", "commune__parent__name", "met", "target_year", "reached"
+        ).order_by("commune__parent__name", "commune__name", "commune__code")
+        if row_limit:
+            # A page: the statuses of the rows it shows; the columns are every criterion assessed in the area.
+            listed = list(listed[:row_limit])
+            cells = queries.matrix_cells([r["pk"] for r in listed])
+            numbers = queries.matrix_numbers(sheets)
+        else:
+            # A download: every status of the area in one query, the columns read off them.
+            listed = list(listed)
+            cells = queries.matrix_cells(rows_qs if narrowed else sheets)
+            numbers = queries.matrix_numbers(sheets) if narrowed else sorted({n for c in cells.values() for n in c})
+        no_cells = dict.fromkeys(numbers)
         rows = [
             {
                 "code": r["commune__code"],
                 "commune": r["commune__name"],
                 "district": r["commune__parent__name"],
-                **{c: r[c] for c in cells},
+                **{f"tc{n}": status for n, status in (no_cells | cells.get(r["pk"], {})).items()},
                 "met": r["met"],
                 "target_year": r["target_year"],
                 "reached": r["reached"],
             }
-            for r in rows_qs.values(
-                "commune__code", "commune__name", "commune__parent__name", *cells, "met", "target_year", "reached"
-            ).order_by("commune__parent__name", "commune__name", "commune__code")
+            for r in listed
         ]
         columns = [
             Column("code", _("Mã xã"), width=8),
@@ -363,7 +369,7 @@ class CriteriaMatrix(Report):
             Column("target_year", _("Năm về đích"), K.YEAR, width=9),
             Column("reached", _("Đạt chuẩn"), K.TEXT, width=9),
         ]
-        return {"totals": totals, "rows": rows, "columns": columns}
+        return {"totals": totals, "rows": rows, "columns": columns, "row_count": figures["communes"]}
 
     def get_columns(self, filterset):
         return []
@@ -407,7 +413,7 @@ class SupportLedger(Report):
             Column("value_vnd", _("Giá trị (đồng)"), K.VND, width=20),
         ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         records = filterset.qs
         by = filterset.params.get("chart") or "category"
         totals = {"records": records.count(), "value_vnd": records.total_value()}
@@ -465,7 +471,7 @@ class Tasks(Report):
         Column("overdue", _("Quá hạn"), width=8),
     ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         as_of = filterset.params["as_of"]
         tasks = filterset.qs
         rows = [
@@ -479,26 +485,27 @@ class Tasks(Report):
             }
             for r in tasks.summary_by_owner(on=as_of).order_by("-overdue", "-open", "owner__name")
         ]
+        open_qs = (
+            tasks.open()
+            .with_overdue(as_of)
+            .order_by("-is_overdue", "due_date", "meeting_date", "order")
+            .values("meeting__title", "meeting_date", "text", "owner__name", "due_date", "status", "is_overdue")
+        )
         open_tasks = [
             {
-                "meeting": t.meeting.title,
-                "meeting_date": t.meeting_date,
-                "text": t.text,
-                "owner": t.owner.name,
-                "due_date": t.due_date,
-                "status": t.status,
-                "overdue": t.is_overdue,
+                "meeting": t["meeting__title"],
+                "meeting_date": t["meeting_date"],
+                "text": t["text"],
+                "owner": t["owner__name"],
+                "due_date": t["due_date"],
+                "status": t["status"],
+                "overdue": t["is_overdue"],
             }
-            for t in tasks.open()
-            .with_overdue(as_of)
-            .select_related("meeting", "owner")
-            .order_by("-is_overdue", "due_date", "meeting_date", "order")
+            for t in (open_qs[:row_limit] if row_limit else open_qs)
         ]
-        return {
-            "totals": tasks.totals(on=as_of),
-            "rows": rows,
-            "tables": [Table("open_tasks", _("Nhiệm vụ còn mở"), self.task_columns, open_tasks)],
-        }
+        totals = tasks.totals(on=as_of)
+        table = Table("open_tasks", _("Nhiệm vụ còn mở"), self.task_columns, open_tasks, row_count=totals["open"])
+        return {"totals": totals, "rows": rows, "tables": [table]}
 
     def chart(self, result):
         rows = result.rows[:15]
@@ -547,7 +554,7 @@ class SponsorActivity(Report):
         Column("missing_fields", _("Lĩnh vực chưa có mô hình"), width=40),
     ]
 
-    def compute(self, filterset):
+    def compute(self, filterset, row_limit=None):
         params = filterset.params
         as_of = params["as_of"]
         assignments = filterset.qs.as_of(as_of)

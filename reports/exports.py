@@ -11,8 +11,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.choices import AssessmentStatus
@@ -80,78 +83,125 @@ def _number_format(column: Column, value) -> str | None:
     return NUMBER_FORMATS.get(column.kind)
 
 
-def _write(ws: Worksheet, row: int, col: int, column: Column, raw):
-    value = cell_value(column, raw)
-    # Text that would start a formula gets the engine's leading apostrophe (its reader takes it off).
-    cell = ws.cell(row=row, column=col, value=escape_text(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
-    number_format = _number_format(column, value)
-    number_format = number_format if number_format and not isinstance(value, str) else None
-    status = column.kind == K.STATUS
-    fill = STATUS_FILLS.get(raw) if status else None
-    # openpyxl hashes every style object it is given (most of the time of a 300,000-cell sheet): each
-    # combination is built once per workbook, then its style indexes are copied onto the next cells.
-    styles = ws.parent.__dict__.setdefault("_ntm_cell_styles", {})
-    key = (number_format, status, raw if fill else None)
-    if key in styles:
-        cell._style = copy(styles[key])
+class _CellRows(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows are appended as ready cells: openpyxl's own append tries each
+    value as a plain value first (and fails, for a cell) before taking the cell, a third of a big sheet.
+    Each cell gets its row and column as it is written, so one cell object may be written many times."""
+
+    def _values_to_row(self, values, row_idx):
+        for col_idx, cell in enumerate(values, 1):
+            cell.row, cell.column = row_idx, col_idx
+            yield cell
+
+
+class _Sheet:
+    """A write-only worksheet filled row by row: openpyxl streams the rows to the file instead of keeping
+    a cell object per value (a national criteria matrix is 13,356 rows × 25 cells). Everything written
+    before the rows (column widths, frozen panes, row heights) is set before the first row goes out."""
+
+    def __init__(self, wb: Workbook, title: str):
+        self.ws = _CellRows(parent=wb, title=_sheet_title(title))
+        wb._add_sheet(self.ws)
+        self.row = 0
+        # openpyxl hashes every style object it is given (most of the time of a 300,000-cell sheet): each
+        # combination is built once per workbook, then its style indexes are copied onto the next cells.
+        self.styles = wb.__dict__.setdefault("_ntm_cell_styles", {})
+        # (id(column), value, border) -> the cell of a status or choice column holding that value.
+        self.labels = {}
+
+    def append(self, cells=()) -> int:
+        self.ws.append(list(cells))
+        self.row += 1
+        return self.row
+
+    def text(self, value, **style) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, value=value)
+        for name, style_value in style.items():
+            setattr(cell, name, style_value)
         return cell
-    if number_format:
-        cell.number_format = number_format
-    if status:
-        cell.alignment = Alignment(horizontal="center")
-        if fill:
-            cell.fill = fill
-    cell.border = BORDER
-    styles[key] = copy(cell._style)
-    return cell
+
+    def value(self, column: Column, raw, *, border=True) -> WriteOnlyCell:
+        labelled = column.kind == K.STATUS or column.choices is not None
+        if labelled:
+            # A status or choice: one cell per column and value, written wherever it occurs (_CellRows gives
+            # it its place just before it is written), instead of a cell object and a translation per cell.
+            known = self.labels.get((id(column), raw, border))
+            if known is not None:
+                return known
+        value = cell_value(column, raw)
+        # Text that would start a formula gets the engine's leading apostrophe (its reader takes it off).
+        cell = WriteOnlyCell(self.ws, value=escape_text(value))
+        if isinstance(value, str):
+            cell.data_type = "s"
+        number_format = _number_format(column, value)
+        number_format = number_format if number_format and not isinstance(value, str) else None
+        status = column.kind == K.STATUS
+        fill = STATUS_FILLS.get(raw) if status else None
+        key = (number_format, status, raw if fill else None, border)
+        if key in self.styles:
+            # Shared, not copied: a written cell is never styled again.
+            cell._style = self.styles[key]
+        else:
+            if number_format:
+                cell.number_format = number_format
+            if status:
+                cell.alignment = Alignment(horizontal="center")
+                if fill:
+                    cell.fill = fill
+            if border:
+                cell.border = BORDER
+            self.styles[key] = copy(cell._style)
+        if labelled:
+            self.labels[(id(column), raw, border)] = cell
+        return cell
 
 
 # --- xlsx ------------------------------------------------------------------------------------
 
 
-def _title_block(ws: Worksheet, result: ReportResult, width: int) -> int:
-    """Report name, filters and date above the table; returns the next free row."""
-    width = max(width, 4)
-    ws.cell(row=1, column=1, value=str(result.title)).font = Font(bold=True, size=14)
-    ws.cell(row=2, column=1, value=filters_line(result)).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.cell(row=3, column=1, value=generated_line(result)).font = Font(italic=True)
+def _layout(sheet: _Sheet, result: ReportResult, columns: list[Column], rows: list[dict], header_row: int) -> None:
+    """What goes out before the rows: column widths, the title block's merges and height, frozen header."""
+    ws = sheet.ws
+    for col, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = column.width or _fit_width(column, rows)
+    width = max(len(columns), 4)
     for row in (1, 2, 3):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        ws.merged_cells.add(CellRange(min_row=row, min_col=1, max_row=row, max_col=width))
     # A merged cell does not grow with wrapped text: give the filters line room for its length.
     ws.row_dimensions[2].height = 15 * max(1, min(6, len(filters_line(result)) // 120 + 1))
-    return 5
+    ws.row_dimensions[header_row].height = 32
 
 
-def _totals_block(ws: Worksheet, result: ReportResult, row: int) -> int:
+def _title_block(sheet: _Sheet, result: ReportResult) -> None:
+    """Report name, filters and date above the table (rows 1–3), then a blank row."""
+    sheet.append([sheet.text(str(result.title), font=Font(bold=True, size=14))])
+    sheet.append([sheet.text(filters_line(result), alignment=Alignment(wrap_text=True, vertical="top"))])
+    sheet.append([sheet.text(generated_line(result), font=Font(italic=True))])
+    sheet.append()
+
+
+def _totals_block(sheet: _Sheet, result: ReportResult) -> None:
     items = result.total_items()
-    if not items:
-        return row
     for label, _shown, column in items:
         value = result.totals
         for part in column.key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        ws.cell(row=row, column=1, value=str(label)).font = Font(bold=True)
-        cell = _write(ws, row, 2, column, value)
-        cell.border = Border()
-        row += 1
-    return row + 1
+        sheet.append([sheet.text(str(label), font=Font(bold=True)), sheet.value(column, value, border=False)])
+    if items:
+        sheet.append()
 
 
-def _table(ws: Worksheet, columns: list[Column], rows: list[dict], header_row: int) -> None:
-    for col, column in enumerate(columns, start=1):
-        cell = ws.cell(row=header_row, column=col, value=str(column.label))
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for r, row in enumerate(rows, start=header_row + 1):
-        for col, column in enumerate(columns, start=1):
-            _write(ws, r, col, column, row.get(column.key))
-    for col, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = column.width or _fit_width(column, rows)
-    ws.row_dimensions[header_row].height = 32
+def _table(sheet: _Sheet, columns: list[Column], rows: list[dict]) -> None:
+    header_style = {
+        "font": Font(bold=True),
+        "fill": HEADER_FILL,
+        "border": BORDER,
+        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+    }
+    sheet.append(sheet.text(str(column.label), **header_style) for column in columns)
+    value = sheet.value
+    for row in rows:
+        sheet.append([value(column, row.get(column.key)) for column in columns])
 
 
 def _fit_width(column: Column, rows: list[dict]) -> int:
@@ -167,29 +217,33 @@ def _sheet_title(text: str) -> str:
 
 
 def to_xlsx(result: ReportResult) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(_("Báo cáo"))
+    wb = Workbook(write_only=True)
     columns = result.columns
-    row = _title_block(ws, result, len(columns))
-    row = _totals_block(ws, result, row)
-    header_row = row
-    _table(ws, columns, result.rows, header_row)
+    main = _Sheet(wb, _("Báo cáo"))
+    totals = len(result.total_items())
+    header_row = 5 + (totals + 1 if totals else 0)
+    _layout(main, result, columns, result.rows, header_row)
     # Frozen header; the matrix also keeps the commune columns in view while scrolling right.
     frozen_columns = 3 if result.report.landscape else 0
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=frozen_columns + 1)
+    ws = main.ws
+    ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape" if result.report.landscape or len(columns) > 6 else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _title_block(main, result)
+    _totals_block(main, result)
+    _table(main, columns, result.rows)
     for table in result.tables:
-        sheet = wb.create_sheet(_sheet_title(table.title))
-        start = _title_block(sheet, result, len(table.columns))
-        sheet.cell(row=start, column=1, value=str(table.title)).font = Font(bold=True, size=12)
-        _table(sheet, table.columns, table.rows, start + 1)
-        sheet.freeze_panes = sheet.cell(row=start + 2, column=1)
+        sheet = _Sheet(wb, table.title)
+        # Title block, the table's title on row 5, its header on row 6.
+        _layout(sheet, result, table.columns, table.rows, 6)
+        sheet.ws.freeze_panes = "A7"
+        _title_block(sheet, result)
+        sheet.append([sheet.text(str(table.title), font=Font(bold=True, size=12))])
+        _table(sheet, table.columns, table.rows)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -16,7 +16,6 @@ import datetime
 
 from django.db.models import (
     Avg,
-    CharField,
     Count,
     DateField,
     DurationField,
@@ -69,24 +68,41 @@ def initiatives_by_field_and_status(initiatives) -> list[dict]:
 # --- criteria-matrix (would belong in criteria.querysets as CommuneYear.with_cells) ------------
 
 
-def with_cells(commune_years, numbers: list[int]):
-    """Annotate `tc<n>` (the status of criterion n) and `target_year` (the commune's registered year)."""
-    cells = {
-        f"tc{n}": Subquery(
-            # order_by(): the model's ordering would join the unit table into each of the 19 cells.
-            Assessment.objects.filter(commune_year=OuterRef("pk"), criterion__number=n).order_by().values("status")[:1],
-            output_field=CharField(),
-        )
-        for n in numbers
-    }
+def matrix_numbers(sheets) -> list[int]:
+    """The criterion numbers assessed in any of `sheets`."""
+    return list(
+        Assessment.objects.filter(commune_year__in=sheets.values("pk"))
+        .order_by("criterion__number")
+        .values_list("criterion__number", flat=True)
+        .distinct()
+    )
+
+
+def with_target_year(commune_years):
+    """Annotate `target_year`: the year the commune registered to reach the standard (its target for
+    this set, else its latest commune-level target)."""
     same_set = Target.objects.filter(commune=OuterRef("commune"), criteria_set=OuterRef("criteria_set"))
     any_set = Target.objects.filter(commune=OuterRef("commune"), criteria_set__level=SetLevel.COMMUNE).order_by(
         "-target_year"
     )
     return commune_years.annotate(
-        **cells,
         target_year=Coalesce(Subquery(same_set.values("target_year")[:1]), Subquery(any_set.values("target_year")[:1])),
     )
+
+
+def matrix_cells(sheets) -> dict[int, dict[int, str]]:
+    """{commune-year id: {criterion number: status}} of `sheets` (a queryset or a list of ids) in one
+    query: the sheets' assessments off the (commune_year, criterion) index instead of one subquery per cell."""
+    ids = sheets if isinstance(sheets, list) else sheets.values("pk")
+    cells: dict[int, dict[int, str]] = {}
+    rows = (
+        Assessment.objects.filter(commune_year__in=ids)
+        .order_by()
+        .values_list("commune_year_id", "criterion__number", "status")
+    )
+    for sheet, number, status in rows:
+        cells.setdefault(sheet, {})[number] = status
+    return cells
 
 
 def matrix_totals(rows) -> dict:

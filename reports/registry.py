@@ -73,6 +73,12 @@ class Table:
     title: Any
     columns: list[Column]
     rows: list[dict]
+    # How many rows there are when `rows` holds only the first ones (a page); None: all of them.
+    row_count: int | None = None
+
+    @property
+    def total_rows(self) -> int:
+        return len(self.rows) if self.row_count is None else self.row_count
 
 
 @dataclass
@@ -89,6 +95,12 @@ class ReportResult:
     # What compute() hands to chart() and nobody else (e.g. the ledger's chart series).
     extra: dict = field(default_factory=dict)
     generated_at: datetime.datetime = field(default_factory=timezone.localtime)
+    # How many rows there are when `rows` holds only the first ones (a page); None: all of them.
+    row_count: int | None = None
+
+    @property
+    def total_rows(self) -> int:
+        return len(self.rows) if self.row_count is None else self.row_count
 
     @property
     def title(self):
@@ -152,8 +164,10 @@ class Report:
             raise ReportParamsError(filterset.form.errors)
         return self.result(filterset)
 
-    def result(self, filterset) -> ReportResult:
-        computed = self.compute(filterset)
+    def result(self, filterset, *, row_limit: int | None = None) -> ReportResult:
+        """The report's result; with `row_limit` (the page) the long tables may hold only their first rows
+        (`total_rows` says how many there are; totals are always over every row)."""
+        computed = self.compute(filterset, row_limit=row_limit)
         notes = list(computed.get("notes", []))
         if filterset.params.get("approved_only") == "yes":
             notes.insert(0, str(_("Chỉ gồm số liệu của các xã, năm đã được tỉnh phê duyệt.")))
@@ -171,6 +185,7 @@ class Report:
             tables=computed.get("tables", []),
             notes=notes,
             extra=computed.get("extra", {}),
+            row_count=computed.get("row_count"),
         )
 
     def get_columns(self, filterset) -> list[Column]:
@@ -179,8 +194,10 @@ class Report:
     def get_total_columns(self, filterset) -> list[Column]:
         return self.total_columns
 
-    def compute(self, filterset) -> dict:
-        """{"totals": {...}, "rows": [...], optional "tables", "columns", "notes", "extra"}."""
+    def compute(self, filterset, row_limit: int | None = None) -> dict:
+        """{"totals": {...}, "rows": [...], optional "tables", "columns", "notes", "extra"}; a report whose
+        rows can run into the thousands may stop at `row_limit` rows and say how many there are ("row_count",
+        Table.row_count). Totals are over every row."""
         raise NotImplementedError
 
     def chart(self, result: ReportResult) -> str | None:

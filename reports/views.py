@@ -19,6 +19,7 @@ from reports.models import SavedFilter
 
 # Query-string keys that are not report parameters.
 NON_PARAMS = {"print", "saved"}
+PAGE_ROWS = 1000
 
 
 def _report_or_404(request, slug: str) -> registry.Report:
@@ -47,7 +48,9 @@ def _bind(report, request):
     data = _params(request)
     filterset = report.bind(data, request=request)
     if filterset.is_valid():
-        return filterset, report.result(filterset), None
+        # The page shows the first PAGE_ROWS rows of each table (the print layout and the downloads all of them).
+        row_limit = None if request.GET.get("print") else PAGE_ROWS
+        return filterset, report.result(filterset, row_limit=row_limit), None
     if not data:
         # First visit of a report that needs parameters: show the form, not a page of errors.
         return report.bind(None, request=request), None, None

@@ -49,6 +49,14 @@ class MinutesFormSet(BaseInlineFormSet):
         prime_autocomplete_labels(forms)
         return forms
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Published on the meeting for the choices of a later inline (a speech's speaker, a task's conclusion):
+        # the same rows, read once (MeetingScopedFormSet.scoped_choices).
+        if self.instance.pk is not None:
+            self.instance.__dict__.setdefault("_minutes_rows", {})[self.model] = queryset
+        return queryset
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "order" in form.fields:
@@ -112,8 +120,12 @@ class MeetingScopedFormSet(MinutesFormSet):
     def scoped_choices(self):
         result = {}
         for name, (model, related) in self.scoped_fields.items():
+            shown = self.instance.__dict__.get("_minutes_rows", {}).get(model)
             if self.instance.pk is None:
                 queryset = model.objects.none()
+            elif shown is not None:
+                # The rows the inline of that model shows (and has read, or will read, once).
+                queryset = shown
             else:
                 queryset = model.objects.filter(meeting=self.instance).select_related(*related)
             result[name] = (queryset, [("", "---------"), *((obj.pk, str(obj)) for obj in queryset)])

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from criteria.models import Criterion
 from meetings.admin.forms import (
     ConclusionFormSet,
     MinutesFormSet,
@@ -16,6 +17,8 @@ from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.models import Conclusion, FollowUpTask, MeetingAttachment, Participation, Speech
 from meetings.querysets import units_with_parents
 
+# The criteria a speech or task names, with the set their label prints: one query, not two.
+CRITERIA_WITH_SETS = Criterion.objects.select_related("criteria_set")
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
 
 
@@ -48,7 +51,7 @@ class SpeechInline(CachedAutocompleteMixin, admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("speaker__person", "speaker__organisation")
-            .prefetch_related("criteria__criteria_set")
+            .prefetch_related(models.Prefetch("criteria", queryset=CRITERIA_WITH_SETS))
         )
 
 
@@ -86,7 +89,7 @@ class TaskInline(CachedAutocompleteMixin, admin.StackedInline):
             .select_related("owner", "conclusion")
             .prefetch_related(
                 models.Prefetch("communes", queryset=units_with_parents()),
-                "criteria__criteria_set",
+                models.Prefetch("criteria", queryset=CRITERIA_WITH_SETS),
             )
         )
 

@@ -226,14 +226,17 @@ class GuardedAdminMixin:
         return memo[key]
 
     def _get_object_with_labels(self, request, object_id, from_field):
-        queryset = self.get_queryset(request)
+        # Read in scope, with whether the user may also write it: the permission checks then ask no query.
+        queryset = scope.with_write_answer(self.get_queryset(request), request.user)
         model = queryset.model
         field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
         try:
             object_id = field.to_python(object_id)
-            return queryset.select_related(*self._autocomplete_relations(request)).get(**{field.name: object_id})
+            obj = queryset.select_related(*self._autocomplete_relations(request)).get(**{field.name: object_id})
         except (model.DoesNotExist, ValidationError, ValueError):
             return None
+        scope.remember_answers(request.user, obj)
+        return obj
 
     def _autocomplete_relations(self, request) -> list[str]:
         """select_related paths of the foreign keys shown as autocompletes (and the parent a unit prints)."""

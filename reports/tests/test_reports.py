@@ -245,6 +245,22 @@ def test_criteria_matrix_filters_by_reached_and_target_year(world):
     assert [r["commune"] for r in rows] == ["Xã Kỳ Giang"]
 
 
+def first_rows(slug, row_limit, **params):
+    report = registry.get(slug)
+    filterset = report.bind(params)
+    assert filterset.is_valid()
+    return report.result(filterset, row_limit=row_limit)
+
+
+def test_criteria_matrix_page_holds_its_first_rows_and_the_totals_of_all(world):
+    params = {"district": "Huyện Kỳ Anh", "year": "2017"}
+    every = run("criteria-matrix", **params)
+    page = first_rows("criteria-matrix", 2, **params)
+    assert page.rows == every.rows[:2] and page.rows[0]["tc17"] == "chua_dat"
+    assert (page.total_rows, every.total_rows) == (4, 4)
+    assert page.totals == every.totals == {"communes": 4, "average_met": 13.5, "reached": 1}
+
+
 # --- support-ledger --------------------------------------------------------------------------------
 
 
@@ -374,6 +390,13 @@ def test_tasks_of_an_area_count_a_task_naming_two_of_its_communes_once(world):
         "cancelled": 1,
     }
     assert run("tasks", as_of="2019-07-01").totals["overdue"] == 2  # SNN's second is late too by then
+
+
+def test_tasks_page_lists_the_first_open_tasks_and_counts_them_all(world):
+    page = first_rows("tasks", 1, as_of="2019-05-22")
+    table = page.tables[0]
+    assert [(t["text"], t["overdue"]) for t in table.rows] == [("Nhiệm vụ số 1", True)]
+    assert table.total_rows == 3 and page.totals["open"] == 3
 
 
 # --- the registry --------------------------------------------------------------------------------

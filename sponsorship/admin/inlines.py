@@ -19,6 +19,13 @@ class EfficientInlineFormSet(BaseInlineFormSet):
         self._shared_choices = {}
         super().__init__(*args, **kwargs)
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Each row holds the page's record as its parent: a row printing it (its title, a label) asks no query.
+        if self.instance.pk is not None and form.instance.pk is not None:
+            self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         for name, field in form.fields.items():

@@ -3,14 +3,19 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.cache.backends import locmem
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +58,38 @@ def test_the_session_ends_after_an_hour_without_requests(client, people):
     assert client.session.get_expiry_age() <= 3600
     Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now())
     response = client.get("/admin/")
+    assert response.status_code == 302 and LOGIN in response["Location"]
+
+
+def _session_writes(client, url="/admin/"):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+
+
+def test_pages_within_five_minutes_leave_the_session_row_alone_and_later_ones_restart_the_hour(
+    client, people, monkeypatch
+):
+    assert login(client, "xem", PASSWORD).status_code == 302
+    key = client.session.session_key
+    row = Session.objects.get(session_key=key)
+    assert _session_writes(client) == []
+    assert Session.objects.get(session_key=key).expire_date == row.expire_date
+
+    # Six minutes later (the cache's clock): the next page writes the row and the hour starts again.
+    six_minutes_later = time.time() + 360
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: six_minutes_later))
+    assert len(_session_writes(client)) == 1
+    assert Session.objects.get(session_key=key).expire_date > row.expire_date
+
+
+def test_a_logout_ends_the_session_at_once_even_within_the_five_minutes(client, people):
+    assert login(client, "xem", PASSWORD).status_code == 302
+    stolen = Client()
+    stolen.cookies = client.cookies.__class__(client.cookies)
+    assert stolen.get("/admin/").status_code == 200
+    client.post(reverse("admin:logout"))
+    response = stolen.get("/admin/")
     assert response.status_code == 302 and LOGIN in response["Location"]
 
 
