@@ -70,8 +70,11 @@ bench: $(VENV)/.dev
 # DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ntm_scale_bench) is created, migrated and filled once;
 # SCALE_ARGS="--regenerate" rebuilds it, "--verbose" adds EXPLAIN ANALYZE of the slowest queries.
 SCALE_ARGS ?=
+# Measured as production runs: sessions through the shared Redis cache (docs/deployment.md).
+# REDIS_URL= (empty) measures without it.
+REDIS_URL ?= redis://127.0.0.1:6379/5
 bench-scale: $(VENV)/.dev
-	$(PY) benchmarks/scale_bench.py $(SCALE_ARGS)
+	REDIS_URL=$(REDIS_URL) $(PY) benchmarks/scale_bench.py $(SCALE_ARGS)
 
 # The English catalogue gets the project's new strings (translate them in ntm_site/locale/en, then run this
 # again); the vi catalogue only fills Django's and the apps' gaps and is never regenerated.
