@@ -249,6 +249,7 @@ def autocomplete_probes() -> list[Probe]:
     from django.contrib import admin
     from django.urls import reverse
 
+    clerk = _users["clerk"]
     seen = set()
     probes = []
     for model, model_admin in sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label):
@@ -269,7 +270,10 @@ def autocomplete_probes() -> list[Probe]:
                 url = reverse("admin:autocomplete") + "?" + urlencode(params)
                 label = f"autocomplete {owner._meta.model_name}.{name}"
                 probes.append(Probe(label, url, "admin", PAGE_MS, PAGE_QUERIES))
-                probes.append(Probe(label, url, "clerk", PAGE_MS, PAGE_QUERIES))
+                # An autocomplete answers those who may fill its form; the clerk is refused the others (403).
+                opts = owner._meta
+                if any(clerk.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("add", "change")):
+                    probes.append(Probe(label, url, "clerk", PAGE_MS, PAGE_QUERIES))
     return probes
 
 
