@@ -79,7 +79,7 @@ def test_commune_clerk_fills_in_the_year_attaches_evidence_and_submits(page, hat
     expect(page.locator(".messagelist .success")).to_be_visible()
 
     # One page: the 19 criteria of the 2021–2025 set, each with its result to tick.
-    expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Đang nhập")
+    expect(page.locator("#ntm-approval h2")).to_have_text("Tình trạng phê duyệt: Đang nhập")
     lines = page.locator("#assessments-group tbody tr.form-row:not(.empty-form)")
     expect(lines).to_have_count(19)
     # The set is fixed now: no "leave empty" beside it.
@@ -106,7 +106,7 @@ def test_commune_clerk_fills_in_the_year_attaches_evidence_and_submits(page, hat
 
     follow(page, page.get_by_role("button", name="Gửi huyện xác nhận"))
     expect(page.locator(".messagelist .success")).to_have_text("Đã gửi lên huyện.")
-    expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Xã đã gửi, chờ huyện xác nhận")
+    expect(page.locator("#ntm-approval h2")).to_have_text("Tình trạng phê duyệt: Xã đã gửi, chờ huyện xác nhận")
     expect(page.locator(".messagelist .warning")).to_contain_text("đang chờ xác nhận")
     page.shot("submitted")
     a11y.check(page)
@@ -167,13 +167,13 @@ def test_district_verifies_province_approves_and_the_commune_can_no_longer_edit(
 
     login(page, "canbohuyen")
     _open_sheet(page, "ky tien")
-    expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Xã đã gửi, chờ huyện xác nhận")
+    expect(page.locator("#ntm-approval h2")).to_have_text("Tình trạng phê duyệt: Xã đã gửi, chờ huyện xác nhận")
     expect(page.locator("#evidence-group")).to_contain_text("bien-ban-tham-dinh.pdf")
     page.shot("district-opens", gallery="commune-year-verify")
     a11y.check(page)
     follow(page, page.get_by_role("button", name="Xác nhận", exact=True))
     expect(page.locator(".messagelist .success")).to_have_text("Đã xác nhận, chờ tỉnh phê duyệt.")
-    expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Huyện đã xác nhận, chờ tỉnh phê duyệt")
+    expect(page.locator("#ntm-approval h2")).to_have_text("Tình trạng phê duyệt: Huyện đã xác nhận, chờ tỉnh phê duyệt")
     page.context.clear_cookies()
 
     login(page, "dieuphoi")
@@ -181,7 +181,7 @@ def test_district_verifies_province_approves_and_the_commune_can_no_longer_edit(
     expect(page.locator("#ntm-approval")).to_contain_text("bởi canbohuyen")
     follow(page, page.get_by_role("button", name="Phê duyệt", exact=True))
     expect(page.locator(".messagelist .success")).to_have_text("Đã phê duyệt; số liệu chỉ còn đọc.")
-    expect(page.locator("#ntm-approval h2")).to_have_text("Phê duyệt: Tỉnh đã phê duyệt")
+    expect(page.locator("#ntm-approval h2")).to_have_text("Tình trạng phê duyệt: Tỉnh đã phê duyệt")
     # Only reopening (with a reason) is left to the province.
     expect(page.locator("#ntm-approval input[type=submit]")).to_have_count(1)
     expect(page.get_by_role("button", name="Mở lại để sửa")).to_be_visible()

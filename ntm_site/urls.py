@@ -10,3 +10,7 @@ urlpatterns = [
     path("admin/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Refusals and missing pages in the admin's look and in Vietnamese, not Django's bare English pages.
+handler403 = "ntm_site.errors.permission_denied"
+handler404 = "ntm_site.errors.page_not_found"

@@ -291,3 +291,15 @@ def test_the_sheet_shows_evidence_by_its_own_name_linked_to_the_download_never_t
         assert f'<a href="{download}">bien-ban.pdf</a>' in html
         assert evidence.file.name not in html and "/media/" not in html
     assert 'type="file"' in editable and 'type="file"' not in read_only
+
+
+def test_a_step_recorded_by_a_command_names_no_empty_user(client, people, year_sheet):
+    """The demo data approves its published sheets without a user: the panel says so, not "bởi ."."""
+    from django.utils import timezone
+
+    year_sheet.approval_status = ApprovalStatus.APPROVED
+    year_sheet.approval_changed_at = timezone.now()
+    year_sheet.save()
+    page = change_page(as_user(client, people.commune_clerk), year_sheet).content.decode()
+    assert "do hệ thống ghi" in page
+    assert "bởi ." not in page

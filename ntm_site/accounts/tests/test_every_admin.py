@@ -68,6 +68,16 @@ def test_the_viewer_adds_nothing_and_imports_nothing(client, people, model):
     assert client.get(import_url).status_code == 403
 
 
+def test_a_refusal_is_explained_in_vietnamese_inside_the_admin(client, people):
+    """A viewer who follows an import address gets the admin's page saying why, not Django's bare "403 Forbidden"."""
+    response = as_user(client, people.viewer).get(reverse("admin:sponsorship_supportrecord_import"))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Forbidden" not in page
+    assert "không được dùng trang hoặc thao tác này" in page
+    assert "Hồ sơ Nông thôn mới" in page and "Về bảng điều khiển" in page
+
+
 @pytest.mark.parametrize("name", ["as_lien", "s_lien", "a_lien"])
 def test_another_provinces_coordinator_cannot_open_ha_tinh_records(client, people, records, name):
     record = getattr(records, name)
