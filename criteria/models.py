@@ -1,5 +1,7 @@
 """Criteria sets, criteria, indicators, and the yearly assessment of every commune."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,9 @@ from criteria.querysets import (
 from divisions.models import AdministrativeUnit
 from ntm_site.fields import YearField
 from ntm_site.models import TrackedModel
+
+# "Quyết định số 1980/QĐ-TTg ngày …" -> "1980/QĐ-TTg"
+_DECISION_NUMBER = re.compile(r"(?:Quyết định|QĐ)\s+số\s+([\w./-]+)", re.IGNORECASE)
 
 
 class CriteriaSetManager(models.Manager.from_queryset(CriteriaSetQuerySet)):
@@ -70,6 +75,12 @@ class CriteriaSet(TrackedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def short_label(self) -> str:
+        """The set as clerks call it, by its decision: "QĐ 1980/QĐ-TTg" (the code when no decision is named)."""
+        match = _DECISION_NUMBER.search(self.legal_basis or "")
+        return f"QĐ {match[1]}" if match else self.code
 
     def natural_key(self):
         return (self.code,)

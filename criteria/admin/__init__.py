@@ -313,7 +313,7 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
 
     @admin.display(description=_("bộ tiêu chí"), ordering="criteria_set__code")
     def set_code(self, obj):
-        return obj.criteria_set.code
+        return obj.criteria_set.short_label
 
     @admin.display(description=_("số tiêu chí đạt"), ordering="met")
     def criteria_met(self, obj):

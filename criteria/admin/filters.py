@@ -78,7 +78,7 @@ class CriteriaSetFilter(_PathFilter):
     parameter_name = "criteria_set"
 
     def lookups(self, request, model_admin):
-        return [(s.pk, s.code) for s in CriteriaSet.objects.order_by("-valid_from_year", "code")]
+        return [(s.pk, s.short_label) for s in CriteriaSet.objects.order_by("-valid_from_year", "code")]
 
     def queryset(self, request, queryset):
         value = _int(self.value())

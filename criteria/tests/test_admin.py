@@ -54,6 +54,8 @@ def test_fix_one_criterion_in_three_clicks_after_searching_without_diacritics(ad
     rows = list(listing.context["cl"].result_list)
     assert [(r.commune.code, r.year) for r in rows] == [(KY_TIEN, 2017), (KY_TIEN, 2016)]
     assert sheet_url(rows[0]) in listing.content.decode()
+    # The set is named as clerks call it, by its decision, in the column and in the filter.
+    assert listing.content.decode().count("QĐ 1980/QĐ-TTg") >= 2 and "qd-1980-xa" not in listing.content.decode()
     # Click 1: the 2017 sheet, all 19 criteria on one page.
     page = admin_client.get(sheet_url(rows[0]))
     lines = page.context["inline_admin_formsets"][0].formset.forms
