@@ -98,9 +98,11 @@ def generate(say=print) -> dict:
         from ntm_site.models import ImportBatch
 
         ImportBatch.objects.create(template=MARKER, file_name="scale benchmark data set", rows=sum(counts.values()))
-    say("ANALYZE …")
+    # As after any bulk load: statistics for the planner, and the visibility map that lets index-only
+    # scans skip the heap (a live database gets both from autovacuum; without it the scorecard is ~10 % slower).
+    say("VACUUM ANALYZE …")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     say(f"data set written in {time.perf_counter() - t0:.0f} s")
     return counts
 
