@@ -16,20 +16,32 @@ from divisions.models import AdministrativeUnit
 
 
 @pytest.mark.django_db
-def test_three_national_commune_sets_of_nineteen_criteria_are_loaded():
+def test_national_commune_sets_are_loaded_19_criteria_until_2025_then_10():
     sets = CriteriaSet.objects.national_commune().order_by("valid_from_year")
     assert [(s.code, s.valid_from_year, s.valid_to_year) for s in sets] == [
         ("qd-491-xa", 2010, 2015),
         ("qd-1980-xa", 2016, 2020),
         ("qd-318-xa", 2021, 2025),
+        ("qd-51-2025-xa", 2026, 2030),
     ]
-    for s in sets:
+    for s in sets[:3]:
         assert list(s.criteria.values_list("number", flat=True)) == list(range(1, 20))
     names = dict(criteria_set("qd-1980-xa").criteria.values_list("number", "name"))
     assert names[17] == "Môi trường và an toàn thực phẩm"
     assert names[18] == "Hệ thống chính trị và tiếp cận pháp luật"
     assert Criterion.objects.get_by_natural_key("qd-491-xa", 7).name == "Chợ nông thôn"
     assert Criterion.objects.get_by_natural_key("qd-318-xa", 11).name == "Nghèo đa chiều"
+
+
+@pytest.mark.django_db
+def test_the_2026_set_is_qd_51_with_its_ten_criteria():
+    qd51 = CriteriaSet.objects.default_for_year(2026)
+    assert qd51.code == "qd-51-2025-xa"
+    assert qd51.short_label == "QĐ 51/2025/QĐ-TTg"
+    names = dict(qd51.criteria.values_list("number", "name"))
+    assert list(names) == list(range(1, 11))
+    assert names[2] == "Hạ tầng kinh tế - xã hội"
+    assert names[10] == "Tiếp cận pháp luật và an ninh, quốc phòng"
 
 
 @pytest.mark.django_db
@@ -46,7 +58,7 @@ def test_criteria_are_grouped_as_the_decisions_group_them():
 def test_loading_the_fixtures_again_creates_nothing_new():
     before = (CriteriaSet.objects.count(), Criterion.objects.count())
     call_command("load_reference_data", verbosity=0)
-    assert (CriteriaSet.objects.count(), Criterion.objects.count()) == before == (3, 57)
+    assert (CriteriaSet.objects.count(), Criterion.objects.count()) == before == (4, 67)
 
 
 @pytest.mark.django_db
