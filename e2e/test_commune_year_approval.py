@@ -133,7 +133,7 @@ def _submitted_sheet(hatinh):
     from criteria.evidence import stamp_upload
     from criteria.models import Assessment, CommuneYear, Criterion, Evidence
     from criteria.services import assessment_stamp
-    from ntm_site.accounts import approval
+    from criteria import approval
 
     sheet = CommuneYear.objects.create(commune=hatinh["commune"], year=YEAR)
     criteria = Criterion.objects.filter(criteria_set=sheet.criteria_set).order_by("number")

@@ -55,7 +55,7 @@ def approve_published_years() -> Iterator[str]:
 
     from criteria.choices import ApprovalStatus
     from criteria.models import CommuneYear, Criterion
-    from ntm_site.accounts.approval import APPROVAL_FIELDS
+    from criteria.approval import APPROVAL_FIELDS
 
     sizes = dict(
         Criterion.objects.values_list("criteria_set_id").annotate(n=Count("pk")).values_list("criteria_set_id", "n")

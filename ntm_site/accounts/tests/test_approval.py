@@ -8,7 +8,7 @@ from django.urls import reverse
 from criteria.choices import ApprovalStatus
 from criteria.models import Assessment, CommuneYear, Evidence
 from criteria.tests.factories import sheet
-from ntm_site.accounts import approval
+from criteria import approval
 
 from .test_admin_scope import as_user
 
