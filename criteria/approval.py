@@ -191,9 +191,7 @@ def _out_of_order(commune_year, action: str, path_name: str):
             "duyệt, không có bước huyện xác nhận."
         ).format(what=commune_year)
     if path_name == LEGACY and action == "approve" and status == S.SUBMITTED:
-        return _("“{what}” chưa được huyện xác nhận: tỉnh phê duyệt sau khi huyện xác nhận.").format(
-            what=commune_year
-        )
+        return _("“{what}” chưa được huyện xác nhận: tỉnh phê duyệt sau khi huyện xác nhận.").format(what=commune_year)
     label = transitions(path_name)[action].label if action in transitions(path_name) else action
     return _("“{what}” đang ở tình trạng “{status}”: không thể {action}.").format(
         what=commune_year, status=here, action=str(label).lower()

@@ -184,6 +184,8 @@ def test_the_command_line_takes_the_same_path_and_refuses_by_sheet(people, sheet
     with pytest.raises(CommandError):
         call_command("approve_commune_years", "approve", "--user", "huyen.kyanh", "--id", str(sheet_2026.pk))
     assert "không có quyền" in capsys.readouterr().err
-    call_command("approve_commune_years", "approve", "--user", "dieuphoi.hatinh2025", "--province", "42", "--year", "2026")
+    call_command(
+        "approve_commune_years", "approve", "--user", "dieuphoi.hatinh2025", "--province", "42", "--year", "2026"
+    )
     assert _status(sheet_2026) == ApprovalStatus.APPROVED
     assert "Tỉnh đã phê duyệt" in capsys.readouterr().out
