@@ -45,9 +45,13 @@ class RecognitionAction(models.TextChoices):
 
 
 class ApprovalStatus(models.TextChoices):
-    """Where a commune's yearly sheet is in its approval: draft → submitted → verified → approved."""
+    """Where a commune's yearly sheet is in its approval (criteria.approval).
+
+    Legacy communes: draft → submitted → verified (district) → approved; communes of the 2025 map
+    skip "verified". "Submitted" names no level: the sheet's page says whom it waits for.
+    """
 
     DRAFT = "draft", _("Đang nhập")
-    SUBMITTED = "submitted", _("Xã đã gửi, chờ huyện xác nhận")
+    SUBMITTED = "submitted", _("Xã đã gửi, chờ cấp trên")
     VERIFIED = "verified", _("Huyện đã xác nhận, chờ tỉnh phê duyệt")
     APPROVED = "approved", _("Tỉnh đã phê duyệt")

@@ -205,7 +205,7 @@ class CommuneYear(TrackedModel):
         help_text=_("Để trống: bộ tiêu chí quốc gia về xã nông thôn mới áp dụng trong năm."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    # Approval (ntm_site.accounts.approval): changed only by its buttons, each change kept in history.
+    # Approval (criteria.approval): changed only by its buttons, each change kept in history.
     approval_status = models.CharField(
         _("tình trạng phê duyệt"),
         max_length=12,

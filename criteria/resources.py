@@ -35,16 +35,15 @@ from import_export import fields
 from criteria.choices import AssessmentStatus
 from criteria.models import Assessment, CommuneYear, CriteriaSet, Criterion, PeriodLock
 from divisions.choices import UnitLevel
+from divisions.widgets import UnitWidget, unit_name_keys
 from ntm_site.spreadsheets.errors import CellError
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
     ChoiceWidget,
     TextWidget,
-    UnitWidget,
     VNIntegerWidget,
     is_blank,
-    unit_name_keys,
 )
 from ntm_site.text import fold
 

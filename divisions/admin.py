@@ -1,26 +1,35 @@
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from divisions.choices import UnitLevel
+from divisions import moves
+from divisions.choices import Edition, UnitLevel
 from divisions.models import AdministrativeUnit, UnitSuccession
 from divisions.resources import AdministrativeUnitResource
+from ntm_site.accounts import scope
+from ntm_site.accounts.choices import Role
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
 from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
 
 
 class ProvinceFilter(admin.SimpleListFilter):
-    """Provinces of both editions: a small table, never a DISTINCT over units."""
+    """Provinces of the edition chosen in the edition filter (else of today's map): 34, not 97 at once."""
 
     title = _("tỉnh/thành phố")
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        qs = AdministrativeUnit.objects.provinces().order_by("name", "valid_from")
-        return [(u.pk, f"{u.name} ({u.get_edition_display()})") for u in qs]
+        edition = request.GET.get("edition__exact") or Edition.REFORM_2025
+        qs = AdministrativeUnit.objects.provinces().filter(edition=edition).order_by("name", "valid_from")
+        return [(u.pk, u.name) for u in qs]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -109,7 +118,8 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
     resource_classes = [AdministrativeUnitResource]
     list_display = ["code", "name", "kind", "parent", "province", "edition", "valid_from", "valid_to"]
     list_display_links = ["code", "name"]
-    list_filter = [ProvinceFilter, DistrictFilter, "level", "kind", "edition", ValidOnFilter]
+    # The edition first: the province filter lists the provinces of the chosen edition (today's by default).
+    list_filter = ["edition", ProvinceFilter, DistrictFilter, "level", "kind", ValidOnFilter]
     list_select_related = ["parent__parent", "province"]
     search_fields = ["search_key"]
     search_help_text = _("Gõ tên có dấu hoặc không dấu (ví dụ “huong lien”), hoặc mã đơn vị.")
@@ -123,6 +133,41 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
         # A unit's name shows its parent's (str): autocompletes pointing here read both in one query. (The
         # changelist skips list_select_related when the queryset selects related rows already: same list.)
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def get_urls(self):
+        opts = self.model._meta
+        view = self.admin_site.admin_view(self.move_user_scopes_view)
+        return [
+            path("move-user-scopes/", view, name=f"{opts.app_label}_{opts.model_name}_move_scopes"),
+            *super().get_urls(),
+        ]
+
+    def move_user_scopes_view(self, request):
+        """Preview, then move, the scopes of users tied to ended units (divisions.moves)."""
+        if not may_move_scopes(request.user):
+            raise PermissionDenied(_("Chỉ văn phòng điều phối tỉnh chuyển phạm vi người dùng sang đơn vị mới."))
+        plan = moves.user_scope_moves(scopes=movable_scopes(request.user))
+        if request.method == "POST":
+            choices = {
+                move.scope.pk: int(request.POST[f"unit_{move.scope.pk}"])
+                for move in plan
+                if request.POST.get(f"unit_{move.scope.pk}", "").isdigit()
+            }
+            done, refused = moves.user_scopes_move(moves=plan, choices=choices, by=request.user)
+            for line in done:
+                self.message_user(request, _("Đã chuyển {line}").format(line=line), messages.SUCCESS)
+            for line in refused:
+                self.message_user(request, line, messages.WARNING)
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Chuyển người dùng sang đơn vị mới"),
+            "opts": self.model._meta,
+            "moves": plan,
+            "movable": [m for m in plan if not m.refusal],
+            "changelist_url": reverse("admin:divisions_administrativeunit_changelist"),
+        }
+        return TemplateResponse(request, "admin/divisions/move_user_scopes.html", context)
 
     def get_inlines(self, request, obj):
         # Communes have no children; a new unit has nothing to show yet.
@@ -140,3 +185,16 @@ class UnitSuccessionAdmin(TrackedAdmin):
     list_filter = ["is_main", "effective_date"]
     autocomplete_fields = ["predecessor", "successor"]
     search_fields = ["predecessor__search_key", "successor__search_key"]
+
+
+def may_move_scopes(user) -> bool:
+    return user.is_active and (user.is_superuser or scope.get_scope(user).role == Role.PROVINCE_COORDINATOR)
+
+
+def movable_scopes(user):
+    """Ended-unit scopes the user may move: a coordinator's province (both editions), all for a superuser."""
+    scopes = moves.ended_scopes()
+    if user.is_superuser:
+        return scopes
+    provinces = scope.readable_places(user, UnitLevel.PROVINCE).values("pk")
+    return scopes.filter(Q(unit__in=provinces) | Q(unit__province__in=provinces))

@@ -13,9 +13,10 @@ from import_export import fields
 
 from divisions.choices import LEVEL_OF_KIND, Edition, UnitKind
 from divisions.models import AdministrativeUnit
+from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import NtmResource
-from ntm_site.spreadsheets.widgets import ChoiceWidget, CodeWidget, TextWidget, UnitWidget, VNDateWidget
+from ntm_site.spreadsheets.widgets import ChoiceWidget, CodeWidget, TextWidget, VNDateWidget
 from ntm_site.text import nfc, search_key
 
 

@@ -130,10 +130,10 @@ def _submitted_sheet(hatinh):
     """Xã Kỳ Tiến's year as its clerk left it: 19 results, a PDF of evidence, sent to the district."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from criteria import approval
     from criteria.evidence import stamp_upload
     from criteria.models import Assessment, CommuneYear, Criterion, Evidence
     from criteria.services import assessment_stamp
-    from ntm_site.accounts import approval
 
     sheet = CommuneYear.objects.create(commune=hatinh["commune"], year=YEAR)
     criteria = Criterion.objects.filter(criteria_set=sheet.criteria_set).order_by("number")

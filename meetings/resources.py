@@ -39,6 +39,7 @@ from import_export import fields
 
 from criteria.models import CriteriaSet, Criterion
 from divisions.choices import UnitLevel
+from divisions.widgets import UnitWidget
 from meetings.choices import OPEN_STATUSES, MeetingKind, ParticipationRole, SpeechKind, TaskStatus
 from meetings.models import Conclusion, FollowUpTask, Meeting, Participation, Person, Speech
 from meetings.querysets import units_with_parents
@@ -49,7 +50,6 @@ from ntm_site.spreadsheets.widgets import (
     ChoiceWidget,
     NaturalKeyWidget,
     TextWidget,
-    UnitWidget,
     VNBooleanWidget,
     VNDateWidget,
     VNIntegerWidget,

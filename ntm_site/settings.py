@@ -61,6 +61,13 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# The platform (ntm_site/) names no domain app: a user's scope points at the project's places and
+# organisations through these settings, as contrib.auth points at AUTH_USER_MODEL.
+NTM_SCOPE_UNIT_MODEL = "divisions.AdministrativeUnit"
+NTM_SCOPE_LINEAGE_MODEL = "divisions.UnitSuccession"  # predecessor → successor, both units
+NTM_SCOPE_ORGANISATION_MODEL = "sponsorship.Organisation"
+NTM_SCOPE_ASSIGNMENT_MODEL = "sponsorship.Assignment"  # organisation → commune it sponsors
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -39,6 +39,9 @@ def seed_demo() -> Iterator[str]:
             raise RuntimeError("\n".join([f"{path.name}: {report.summary()}", *report.error_lines(20)]))
         yield f"{path.name}: {report.summary()}"
     yield from approve_published_years()
+    from seeds.season_2026 import seed_season_2026
+
+    yield from seed_season_2026()
 
 
 # The demo's criteria sheets are published figures (Kỳ Anh 2017 and the like): what a province
@@ -53,14 +56,19 @@ def approve_published_years() -> Iterator[str]:
     from django.db.models import Count
     from django.utils import timezone
 
+    from criteria.approval import APPROVAL_FIELDS
     from criteria.choices import ApprovalStatus
     from criteria.models import CommuneYear, Criterion
-    from ntm_site.accounts.approval import APPROVAL_FIELDS
 
     sizes = dict(
         Criterion.objects.values_list("criteria_set_id").annotate(n=Count("pk")).values_list("criteria_set_id", "n")
     )
-    drafts = CommuneYear.objects.filter(approval_status=ApprovalStatus.DRAFT).annotate(assessed=Count("assessments"))
+    from seeds.season_2026 import SEASON_YEAR
+
+    # The season in progress (seeds.season_2026) keeps its drafts.
+    drafts = CommuneYear.objects.filter(approval_status=ApprovalStatus.DRAFT, year__lt=SEASON_YEAR).annotate(
+        assessed=Count("assessments")
+    )
     approved = 0
     with transaction.atomic():
         for commune_year in drafts:

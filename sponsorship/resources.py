@@ -30,6 +30,7 @@ from criteria.choices import RecognitionAction, SetLevel
 from criteria.models import CriteriaSet, Criterion, Recognition
 from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit
+from divisions.widgets import UnitWidget, unit_name_keys
 from ntm_site.spreadsheets.errors import CellError, RowError
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import NtmResource
@@ -38,13 +39,11 @@ from ntm_site.spreadsheets.widgets import (
     MoneyWidget,
     NaturalKeyWidget,
     TextWidget,
-    UnitWidget,
     VNBooleanWidget,
     VNDateWidget,
     VNDecimalWidget,
     VNIntegerWidget,
     is_blank,
-    unit_name_keys,
 )
 from ntm_site.text import fold, nfc, search_key
 from sponsorship.choices import (

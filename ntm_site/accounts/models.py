@@ -22,7 +22,7 @@ class UserScope(TrackedModel):
     )
     role = models.CharField(_("vai trò"), max_length=24, choices=Role.choices)
     unit = models.ForeignKey(
-        "divisions.AdministrativeUnit",
+        settings.NTM_SCOPE_UNIT_MODEL,
         verbose_name=_("địa bàn"),
         on_delete=models.PROTECT,
         null=True,
@@ -31,7 +31,7 @@ class UserScope(TrackedModel):
         help_text=_("Tỉnh (văn phòng điều phối, người xem), huyện (cán bộ huyện) hoặc xã (cán bộ xã)."),
     )
     organisation = models.ForeignKey(
-        "sponsorship.Organisation",
+        settings.NTM_SCOPE_ORGANISATION_MODEL,
         verbose_name=_("cơ quan, đơn vị"),
         on_delete=models.PROTECT,
         null=True,

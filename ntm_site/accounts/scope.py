@@ -33,6 +33,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
@@ -226,7 +227,7 @@ def _with_lineage(unit) -> set[int]:
 
 def _lineages(units) -> dict[int, set[int]]:
     """_with_lineage of several units in one query: {unit id: ids}."""
-    UnitSuccession = apps.get_model("divisions", "UnitSuccession")
+    UnitSuccession = apps.get_model(settings.NTM_SCOPE_LINEAGE_MODEL)
     units = {u.pk: u for u in units if u is not None}
     result = {pk: {pk} for pk in units}
     pairs = UnitSuccession.objects.filter(Q(predecessor__in=units) | Q(successor__in=units)).values_list(
@@ -304,7 +305,7 @@ class Scope:
         if role == Role.SPONSOR_CLERK:
             if action == WRITE:
                 return Area()
-            Assignment = apps.get_model("sponsorship", "Assignment")
+            Assignment = apps.get_model(settings.NTM_SCOPE_ASSIGNMENT_MODEL)
             communes = Assignment.objects.filter(organisation_id=self.organisation_id).values("commune_id")
             return Area(communes=communes)
         if role == Role.VIEWER and action == WRITE:
@@ -541,8 +542,8 @@ def readable_places(user, level: int):
     clerk the places of the communes their organisation sponsors; superusers get every one.
     One query over the unit tables (the commune ids of a sponsor come in as a subquery).
     """
-    Unit = apps.get_model("divisions", "AdministrativeUnit")
-    UnitSuccession = apps.get_model("divisions", "UnitSuccession")
+    Unit = apps.get_model(settings.NTM_SCOPE_UNIT_MODEL)
+    UnitSuccession = apps.get_model(settings.NTM_SCOPE_LINEAGE_MODEL)
     units = Unit._default_manager.filter(level=level)
     scope = get_scope(user)
     if scope.unrestricted:

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from criteria.models import CriteriaSet
+from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.errors import CellError
 from ntm_site.spreadsheets.widgets import (
     ChoiceWidget,
     MoneyWidget,
     NaturalKeyWidget,
-    UnitWidget,
     VNBooleanWidget,
     VNDateWidget,
     VNDecimalWidget,

@@ -5,10 +5,10 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from criteria import approval
 from criteria.choices import ApprovalStatus
 from criteria.models import Assessment, CommuneYear, Evidence
 from criteria.tests.factories import sheet
-from ntm_site.accounts import approval
 
 from .test_admin_scope import as_user
 

@@ -7,9 +7,10 @@ from criteria.models import Assessment, Criterion
 from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit
 from divisions.resources import AdministrativeUnitResource
+from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.resources import NtmResource
 from ntm_site.spreadsheets.services import workbook_import
-from ntm_site.spreadsheets.widgets import ChoiceWidget, UnitWidget, VNIntegerWidget
+from ntm_site.spreadsheets.widgets import ChoiceWidget, VNIntegerWidget
 from ntm_site.tests.workbooks import xlsx
 
 pytestmark = pytest.mark.django_db

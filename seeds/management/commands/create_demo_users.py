@@ -19,9 +19,10 @@ class DemoUser:
     username: str
     full_name: str
     role: str
-    # (unit code, level) in the legacy edition, or the organisation's name for a sponsor clerk
+    # (unit code, level), or the organisation's name for a sponsor clerk
     unit: tuple[str, int] | None = None
     organisation: str = ""
+    edition: str = Edition.LEGACY
 
 
 DEMO_USERS = (
@@ -36,6 +37,15 @@ DEMO_USERS = (
         organisation="Văn phòng Tỉnh ủy Ninh Bình",
     ),
     DemoUser("xem.ninhbinh", "Người xem báo cáo tỉnh Ninh Bình", Role.VIEWER, ("37", 1)),
+    # The 2025 map (two levels, no district): the 2026 season of Hà Tĩnh (seeds.build_season_2026).
+    DemoUser(
+        "dieuphoi.hatinh2025",
+        "Văn phòng Điều phối NTM tỉnh Hà Tĩnh (bản đồ 2025)",
+        Role.PROVINCE_COORDINATOR,
+        ("42", 1),
+        edition=Edition.REFORM_2025,
+    ),
+    DemoUser("xa.kyxuan", "Cán bộ NTM xã Kỳ Xuân", Role.COMMUNE_CLERK, ("18766", 3), edition=Edition.REFORM_2025),
 )
 
 
@@ -56,7 +66,7 @@ class Command(BaseCommand):
             unit = organisation = None
             if demo.unit:
                 code, level = demo.unit
-                unit = AdministrativeUnit.objects.filter(code=code, level=level, edition=Edition.LEGACY).first()
+                unit = AdministrativeUnit.objects.filter(code=code, level=level, edition=demo.edition).first()
                 if unit is None:
                     raise CommandError(f"Không tìm thấy đơn vị mã {code} (cấp {level}): hãy chạy load_divisions trước.")
             else:
