@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Bộ tiêu chí và đánh giá")
+
+    def ready(self):
+        # The admin index's panels of this app (ntm_site.dashboard).
+        from criteria import dashboard  # noqa: F401

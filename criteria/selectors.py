@@ -7,9 +7,9 @@ A commune had reached standard on a day D when one of these holds:
    commune-level set (basic, advanced, model: each implies the basic standard), dated on or before
    D, that no revocation (thu hồi) of the same set dated between it and D undid.
 2. **Every criterion met in the latest approved year**: among the commune's sheets of the basic
-   national set with a result recorded, for years up to D's year and approved by the province
-   (ApprovalStatus.APPROVED), the latest one meets every criterion of its set ("không áp dụng"
-   counts as met). Drafts, submitted and returned sheets are ignored, so a clerk's unfinished 2026
+   commune-level sets for years up to D's year and approved by the province (ApprovalStatus.APPROVED),
+   the latest one meets every criterion of its set ("không áp dụng" counts as met; a criterion with no
+   result is not met). Drafts, submitted and returned sheets are ignored, so a clerk's unfinished 2026
    sheet does not change a published figure; a revocation dated up to D whose year is that sheet's
    year or later undoes this route too.
 3. **Carried through the lineage** (a unit of a new map): every unit whose main successor it is
@@ -37,6 +37,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -130,7 +131,7 @@ def met_all_in_latest_approved_year(
     """(2) The latest approved year up to `day`'s year with results meets every criterion, not revoked since."""
     from criteria.querysets import _status_count
 
-    Assessment, CommuneYear, Recognition = _model("Assessment"), _model("CommuneYear"), _model("Recognition")
+    CommuneYear, Recognition = _model("CommuneYear"), _model("Recognition")
     sizes = set_sizes(criteria_set) if sizes is None else sizes
     if not sizes:
         return Exists(CommuneYear.objects.none())
@@ -143,7 +144,6 @@ def met_all_in_latest_approved_year(
             year__lte=day.year,
             approval_status=ApprovalStatus.APPROVED,
         )
-        .filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
         .order_by("-year")
         .values("year")[:1]
     )
@@ -169,13 +169,15 @@ def met_all_in_latest_approved_year(
     return Exists(complete)
 
 
-def _own_standard(day: datetime.date, commune_ref: str, criteria_set=None, sizes=None) -> Q:
+def own_standard(day: datetime.date, commune_ref: str = "pk", criteria_set=None, sizes=None) -> Q:
+    """(1) or (2): the commune's own recognition or approved sheet, without the lineage carry."""
     return Q(recognition_in_force(day, commune_ref, criteria_set=criteria_set)) | Q(
         met_all_in_latest_approved_year(day, commune_ref, criteria_set=criteria_set, sizes=sizes)
     )
 
 
-def _succession_dates(day: datetime.date) -> list[datetime.date]:
+def succession_dates(day: datetime.date) -> list[datetime.date]:
+    """The dates on or before `day` on which units became others (01/07/2025 for the two-level reform), sorted."""
     UnitSuccession = apps.get_model("divisions", "UnitSuccession")
     return sorted(
         UnitSuccession.objects.filter(effective_date__lte=day, is_main=True)
@@ -185,17 +187,58 @@ def _succession_dates(day: datetime.date) -> list[datetime.date]:
     )
 
 
-def carried_through_lineage(day: datetime.date, commune_ref: str = "pk", *, dates=None, sizes=None) -> Q:
-    """(3) Every main predecessor had reached standard the day before the succession, no revocation since."""
+def standard_inputs(day: datetime.date) -> tuple[dict[int, int], list[datetime.date]]:
+    """(set_sizes(), succession_dates(day)) in one query: what a page counting several days reads once."""
+    UnitSuccession = apps.get_model("divisions", "UnitSuccession")
+    sizes = (
+        _model("CriteriaSet")
+        .objects.filter(level=SetLevel.COMMUNE)
+        .order_by()
+        .annotate(n=Count("criteria"))
+        .filter(n__gt=0)
+        .values_list("pk", "n", Value(None, output_field=DateField()))
+    )
+    dates = (
+        UnitSuccession.objects.filter(effective_date__lte=day, is_main=True)
+        .order_by()
+        .values_list(Value(0, output_field=IntegerField()), Value(0, output_field=IntegerField()), "effective_date")
+        .distinct()
+    )
+    out_sizes, out_dates = {}, set()
+    for pk, n, effective in sizes.union(dates):
+        if effective is None:
+            out_sizes[pk] = n
+        else:
+            out_dates.add(effective)
+    return out_sizes, sorted(out_dates)
+
+
+def previous_map_end(day: datetime.date, dates: list | None = None) -> datetime.date | None:
+    """The last day of the map before the one in force on `day` (30/06/2025 from 01/07/2025), or None."""
+    dates = [d for d in (succession_dates(day) if dates is None else dates) if d <= day]
+    return dates[-1] - datetime.timedelta(days=1) if dates else None
+
+
+def carried_through_lineage(
+    day: datetime.date, commune_ref: str = "pk", *, dates=None, sizes=None, reached_before: dict | None = None
+) -> Q:
+    """(3) Every main predecessor had its own standard the day before the succession, no revocation since.
+
+    `reached_before` ({effective date: ids of the units with their own standard on the eve}) lets a page that
+    also counts the old map read the predecessors once (a list instead of a subquery per predecessor).
+    """
     UnitSuccession, Recognition = apps.get_model("divisions", "UnitSuccession"), _model("Recognition")
-    dates = _succession_dates(day) if dates is None else dates
+    dates = succession_dates(day) if dates is None else dates
     carried = Q()
-    for effective in dates:
+    for effective in (d for d in dates if d <= day):
         eve = effective - datetime.timedelta(days=1)
         successions = UnitSuccession.objects.filter(
             successor=OuterRef(commune_ref), is_main=True, effective_date=effective
         )
-        short = successions.exclude(_own_standard(eve, "predecessor", sizes=sizes))
+        if reached_before and effective in reached_before:
+            short = successions.exclude(predecessor__in=reached_before[effective])
+        else:
+            short = successions.exclude(own_standard(eve, "predecessor", sizes=sizes))
         revoked = Recognition.objects.filter(
             commune=OuterRef(commune_ref),
             action=RecognitionAction.REVOKE,
@@ -207,17 +250,25 @@ def carried_through_lineage(day: datetime.date, commune_ref: str = "pk", *, date
 
 
 def reached_standard_on(
-    day: datetime.date, commune_ref: str = "pk", *, criteria_set=None, lineage: bool = True
+    day: datetime.date,
+    commune_ref: str = "pk",
+    *,
+    criteria_set=None,
+    lineage: bool = True,
+    sizes: dict | None = None,
+    dates: list | None = None,
+    reached_before: dict | None = None,
 ) -> Q:
     """The commune named by `commune_ref` (a path to a unit id in the outer query) had reached standard on `day`.
 
     `criteria_set` (instance, pk or code) narrows recognitions and sheets to one set (the advanced
-    set's own figures); the lineage carry applies to the national standard only.
+    set's own figures); the lineage carry applies to the national standard only. `sizes` (set_sizes()) and
+    `dates` (succession_dates()) let a page that asks for several days read them once.
     """
-    sizes = set_sizes(criteria_set)
-    reached = _own_standard(day, commune_ref, criteria_set, sizes)
+    sizes = set_sizes(criteria_set) if sizes is None else sizes
+    reached = own_standard(day, commune_ref, criteria_set, sizes)
     if lineage and criteria_set is None:
-        carried = carried_through_lineage(day, commune_ref, sizes=sizes)
+        carried = carried_through_lineage(day, commune_ref, sizes=sizes, dates=dates, reached_before=reached_before)
         if carried:
             reached |= carried
     return reached
@@ -228,8 +279,17 @@ def reached_expression(day: datetime.date, commune_ref: str = "pk", **kwargs) ->
     return ExpressionWrapper(reached_standard_on(day, commune_ref, **kwargs), output_field=BooleanField())
 
 
-def units_in_force(units, day: datetime.date):
-    """The commune-level units of `units` that existed on `day` (the map the figures of that day count)."""
+def in_force_q(day: datetime.date) -> Q:
+    """Units (commune level) that existed on `day`: the map the figures of that day count."""
     from divisions.choices import UnitLevel
 
-    return units.filter(level=UnitLevel.COMMUNE).valid_on(day)
+    return (
+        Q(level=UnitLevel.COMMUNE)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    )
+
+
+def units_in_force(units, day: datetime.date):
+    """The commune-level units of `units` that existed on `day` (the map the figures of that day count)."""
+    return units.filter(in_force_q(day))
