@@ -52,6 +52,7 @@ class Probe:
     user: str  # "admin" or "clerk"
     target_ms: int | None
     max_queries: int | None = None
+    by_p95: bool = False  # the target holds for the p95, not the median
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # this process (Django and the client), not the server's
     queries: list = field(default_factory=list)
@@ -71,7 +72,8 @@ class Probe:
         good_queries = self.max_queries is None or len(self.queries) <= self.max_queries
         if self.target_ms is None:
             return self.status == 200
-        return self.status == 200 and self.median <= self.target_ms and good_queries
+        timed = self.p95 if self.by_p95 else self.median
+        return self.status == 200 and timed <= self.target_ms and good_queries
 
 
 # --- the database ------------------------------------------------------------------------
@@ -158,8 +160,11 @@ def admin_probes(client_for) -> list[Probe]:
     from django.contrib import admin
     from django.urls import reverse
 
-    # The index's headline figures are not among the issue's targets: measured, shown, not failed.
-    probes = [Probe("admin index", reverse("admin:index"), who, None) for who in ("admin", "clerk")]
+    # The dashboard (issue 17): p95 ≤ 300 ms and ≤ 15 queries for a superuser and a clerk.
+    probes = [
+        Probe("admin index", reverse("admin:index"), who, PAGE_MS, PAGE_QUERIES, by_p95=True)
+        for who in ("admin", "clerk")
+    ]
     for model, model_admin in sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label):
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -333,7 +338,7 @@ def print_table(probes: list[Probe]) -> None:
     print("| request | user | queries | median ms | p95 ms | app CPU ms | target | result |")
     print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
     for p in probes:
-        target = f"≤ {p.target_ms} ms" if p.target_ms is not None else "(not a target)"
+        target = f"≤ {p.target_ms} ms{' p95' if p.by_p95 else ''}" if p.target_ms is not None else "(not a target)"
         target += f", ≤ {p.max_queries} q" if p.max_queries is not None else ""
         status = "" if p.status == 200 else f" (HTTP {p.status})"
         result = ("OK" if p.ok else "**FAIL**") + status

@@ -11,3 +11,6 @@ class CriteriaConfig(AppConfig):
         from criteria import approval
 
         approval.register()
+
+        # The admin index's panels of this app (ntm_site.dashboard).
+        from criteria import dashboard  # noqa: F401

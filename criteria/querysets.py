@@ -13,10 +13,11 @@ Typical calls::
 
     Assessment.objects.for_area(huyen_ky_anh).in_year(2017).national().area_summary()
     Assessment.objects.for_area(ha_tinh).in_year(2016).criterion_rates()[:7]   # weakest first
-    CommuneYear.objects.for_area(ha_tinh).in_year(2019).with_figures().filter(reached=True)
+    CommuneYear.objects.for_area(ha_tinh).in_year(2019).with_figures(date(2019, 12, 31)).filter(reached=True)
     annotate_standard(communes, year=2021).filter(ntm_reached=True).count()
 """
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -39,7 +40,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Round
-from django.db.models.lookups import Exact
 
 from criteria.choices import COUNTS_AS_MET, AssessmentStatus, RecognitionAction, SetLevel
 
@@ -114,25 +114,6 @@ def _status_count(commune_year_ref, statuses=None):
         rows = rows.filter(status__in=statuses)
     counts = rows.order_by().values("commune_year").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
-
-
-def _recognition_in_force(commune_ref, year, set_ref=None):
-    """True when the latest recognition decision up to `year` for the commune recognises it (not revoked).
-
-    `year` is a number or an expression; `set_ref` an OuterRef/expression naming the set, or
-    None for any national commune-level NTM set.
-    """
-    latest = _model("Recognition").objects.filter(commune=OuterRef(commune_ref), year__lte=year)
-    if set_ref is None:
-        latest = latest.filter(criteria_set__level=SetLevel.COMMUNE)
-    else:
-        latest = latest.filter(criteria_set=set_ref)
-    latest = latest.order_by("-year", "-decision_date", "-pk").values("action")[:1]
-    return Case(
-        When(Exact(Subquery(latest), Value(RecognitionAction.RECOGNISE)), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
 
 
 def _meets_all():
@@ -233,24 +214,26 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
             assessed=_status_count("pk"),
         )
 
-    def with_figures(self):
-        """with_counts() plus `recognised` (a recognition for this set in force in that year, not revoked)
-        and `reached` (đạt chuẩn: meets_all or recognised)."""
-        return (
-            self.with_counts()
-            .annotate(recognised=_recognition_in_force("commune", OuterRef("year"), OuterRef("criteria_set")))
-            .annotate(
-                reached=Case(
-                    When(Q(meets_all=True) | Q(recognised=True), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-            )
+    def with_figures(self, on: datetime.date, criteria_set=None):
+        """with_counts() plus, on the date `on` (criteria.selectors, the one definition of the standard):
+
+        - `recognised`: the commune holds a recognition in force on `on`
+        - `reached` (đạt chuẩn): the commune had reached standard on `on` (recognition in force, every
+          criterion met in its latest approved year up to `on`, or carried through the lineage)
+
+        For a year's report `on` is selectors.day_for_year(year). `criteria_set` narrows the standard to one
+        set that is not the basic national one (an advanced set's own figures).
+        """
+        from criteria import selectors
+
+        return self.with_counts().annotate(
+            recognised=selectors.recognition_in_force(on, "commune", criteria_set=criteria_set),
+            reached=selectors.reached_expression(on, "commune", criteria_set=criteria_set),
         )
 
-    def reached_standard(self):
-        """Commune-years that reached standard (see with_figures)."""
-        return self.with_figures().filter(reached=True)
+    def reached_standard(self, on: datetime.date, criteria_set=None):
+        """Commune-years whose commune had reached standard on `on` (see with_figures)."""
+        return self.with_figures(on, criteria_set).filter(reached=True)
 
     def area_summary(self) -> dict:
         """The area's figures over these commune-years (filter to one year and one set first);
@@ -363,34 +346,21 @@ class PeriodLockQuerySet(models.QuerySet):
         return self.active().filter(province_id=province_id, year=year).select_related("province").first()
 
 
-def annotate_standard(units, *, year: int, criteria_set=None):
-    """Annotate a queryset of communes (AdministrativeUnit) with their NTM standard in `year`:
+def annotate_standard(units, *, year: int, criteria_set=None, today: datetime.date | None = None):
+    """Annotate a queryset of communes (AdministrativeUnit) with their NTM standard in `year`, taken on
+    selectors.day_for_year(year) (31/12, or today for the running year) by the one definition:
 
-    - `ntm_meets_all`: the commune's assessment of that year met every criterion of the set
-    - `ntm_recognised`: a recognition in force in that year (not revoked)
-    - `ntm_reached`: either of them (đạt chuẩn)
+    - `ntm_recognised`: a recognition in force on that day (not revoked)
+    - `ntm_reached`: reached standard on that day (criteria.selectors.reached_standard_on)
 
-    `criteria_set` (instance, pk or code) narrows to one set; None means the national
-    commune-level sets. Example: annotate_standard(communes, year=2021).filter(ntm_reached=True).count()
+    `criteria_set` (instance, pk or code) narrows to one set that is not the basic national one.
+    Example: annotate_standard(communes, year=2021).filter(ntm_reached=True).count()
     """
-    commune_years = _model("CommuneYear").objects.filter(commune=OuterRef("pk"), year=year)
-    if criteria_set is None:
-        commune_years = commune_years.national()
-        set_ref = None
-    else:
-        commune_years = commune_years.in_set(criteria_set)
-        if isinstance(criteria_set, str) and not criteria_set.isdigit():
-            set_ref = Subquery(_model("CriteriaSet").objects.filter(code=criteria_set).values("pk")[:1])
-        else:
-            set_ref = Value(getattr(criteria_set, "pk", criteria_set))
-    meets_all = Exists(commune_years.order_by().with_met().filter(meets_all=True))
+    from criteria import selectors
+
+    day = selectors.day_for_year(year, today)
+    criteria_set = selectors.standard_set(criteria_set)
     return units.annotate(
-        ntm_meets_all=meets_all,
-        ntm_recognised=_recognition_in_force("pk", year, set_ref),
-    ).annotate(
-        ntm_reached=Case(
-            When(Q(ntm_meets_all=True) | Q(ntm_recognised=True), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+        ntm_recognised=selectors.recognition_in_force(day, criteria_set=criteria_set),
+        ntm_reached=selectors.reached_expression(day, criteria_set=criteria_set),
     )

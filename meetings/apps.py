@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Hội nghị, cuộc họp")
+
+    def ready(self):
+        # The admin index's panels of this app (ntm_site.dashboard).
+        from meetings import dashboard  # noqa: F401

@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from criteria import selectors
 from criteria.models import Assessment
 from meetings.choices import TaskStatus
 from reports import charts, queries
@@ -244,6 +245,14 @@ def _commune_years(filterset):
     return sheets.filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
 
 
+def _with_standard(sheets, filterset):
+    """The sheets annotated with the standard of their commune on the report's day (criteria.selectors):
+    31/12 of the year, or today for the running year."""
+    params = filterset.params
+    on = selectors.day_for_year(int(params["year"]))
+    return sheets.with_figures(on, selectors.standard_set(params.get("criteria_set")))
+
+
 @register
 class CriteriaSummary(Report):
     slug = "criteria-summary"
@@ -278,7 +287,7 @@ class CriteriaSummary(Report):
             "communes": summary["communes"],
             # Floats with one decimal: JSON prints 9.8, not "9.8".
             "average_met": _one_decimal(summary["average_met"]),
-            "reached": sheets.with_figures().filter(reached=True).count(),
+            "reached": _with_standard(sheets, filterset).filter(reached=True).count(),
             "all_met": summary["all_met"],
             "bands": {key: summary[band] for band, (key, _label) in BANDS.items()},
         }
@@ -322,7 +331,7 @@ class CriteriaMatrix(Report):
     def compute(self, filterset, row_limit=None):
         params = filterset.params
         sheets = _commune_years(filterset)
-        rows_qs = queries.with_target_year(sheets.with_figures())
+        rows_qs = queries.with_target_year(_with_standard(sheets, filterset))
         narrowed = bool(params.get("target_year")) or params.get("reached") in ("yes", "no")
         if params.get("target_year"):
             rows_qs = rows_qs.filter(target_year=params["target_year"])

@@ -10,8 +10,7 @@ The quick map (each method has its own docstring):
   (with its unit) and value per category; ``.totals_by_group()``, ``.total_value()``.
 * ``Organisation.objects.within(bloc).scorecard(as_of=…)`` – per organisation: communes
   sponsored, communes that reached standard, support value, initiatives, last activity.
-* ``commune_reached_standard(as_of)`` – the one definition of "the commune reached NTM
-  standard on that day" used by all of the above.
+* "reached standard on that day" is criteria.selectors.reached_standard_on, the one definition.
 """
 
 from __future__ import annotations
@@ -23,74 +22,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from criteria.choices import RecognitionAction, SetLevel
-
-# Recognition under any commune-level set (basic, advanced, model) means the commune
-# met the basic NTM standard; the yearly assessment test uses the basic set only.
-COMMUNE_SET_LEVELS = [SetLevel.COMMUNE, SetLevel.COMMUNE_ADVANCED, SetLevel.COMMUNE_MODEL]
-
-
-def recognised_on(as_of: datetime.date, commune_ref: str = "pk") -> Exists:
-    """A recognition (công nhận) dated on or before `as_of` that no later revocation up to `as_of` undid."""
-    from criteria.models import Recognition
-
-    revoked = Recognition.objects.filter(
-        commune=OuterRef("commune"),
-        criteria_set=OuterRef("criteria_set"),
-        action=RecognitionAction.REVOKE,
-        decision_date__gte=OuterRef("decision_date"),
-        decision_date__lte=as_of,
-    )
-    return Exists(
-        Recognition.objects.filter(
-            commune=OuterRef(commune_ref),
-            action=RecognitionAction.RECOGNISE,
-            decision_date__lte=as_of,
-            criteria_set__level__in=COMMUNE_SET_LEVELS,
-        ).filter(~Exists(revoked))
-    )
-
-
-def all_criteria_met_in_latest_year(as_of: datetime.date, commune_ref: str = "pk") -> Exists:
-    """In the latest year (≤ as_of's year) the commune was assessed on the basic NTM set, every criterion
-    of that set is met (đạt) or not applicable; a partly assessed year does not count."""
-    from criteria.models import Assessment, CommuneYear
-
-    # The latest commune-year holding results (an assessment's criterion is of its commune-year's set):
-    # the commune-year index starts with the commune, so this is one short index walk per commune.
-    latest_year = (
-        CommuneYear.objects.filter(
-            commune=OuterRef(OuterRef(commune_ref)),
-            year__lte=as_of.year,
-            criteria_set__level=SetLevel.COMMUNE,
-        )
-        .filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    # That year's sheets of the basic set, each judged on its own rows (CommuneYearQuerySet.with_met: every
-    # criterion of its set met); an assessment's criterion always belongs to its sheet's set.
-    complete_sets = (
-        CommuneYear.objects.filter(
-            commune=OuterRef(commune_ref),
-            year=Subquery(latest_year),
-            criteria_set__level=SetLevel.COMMUNE,
-        )
-        .with_met()
-        .filter(meets_all=True)
-    )
-    return Exists(complete_sets)
-
-
-def commune_reached_standard(as_of: datetime.date, commune_ref: str = "pk") -> Q:
-    """The commune named by `commune_ref` (a field path to a unit id in the outer query) had reached NTM
-    standard on `as_of`: it holds a valid recognition (`recognised_on`), or every criterion was met in its
-    latest assessed year (`all_criteria_met_in_latest_year`).
-
-    Use it in filters and annotations: ``units.filter(commune_reached_standard(day))``,
-    ``assignments.filter(commune_reached_standard(day, "commune"))``.
-    """
-    return Q(recognised_on(as_of, commune_ref)) | Q(all_criteria_met_in_latest_year(as_of, commune_ref))
+from criteria.selectors import reached_standard_on
 
 
 def _ids(objects) -> list:
@@ -239,14 +171,14 @@ class AssignmentQuerySet(models.QuerySet):
         return {
             "organisations": self.organisations().count(),
             "communes": communes.count(),
-            "communes_reached": communes.filter(commune_reached_standard(as_of)).count(),
+            "communes_reached": communes.filter(reached_standard_on(as_of)).count(),
         }
 
     def with_commune_reached(self, as_of: datetime.date):
         """Annotate `commune_reached` (bool): the assignment's commune had reached standard on `as_of`."""
         return self.annotate(
             commune_reached=models.ExpressionWrapper(
-                commune_reached_standard(as_of, "commune"), output_field=models.BooleanField()
+                reached_standard_on(as_of, "commune"), output_field=models.BooleanField()
             )
         )
 
@@ -419,7 +351,7 @@ class OrganisationQuerySet(models.QuerySet):
         latest = Activity.objects.filter(**mine, date__lte=as_of).order_by("-date").values("date")[:1]
         qs = self.annotate(
             communes_sponsored=count_communes(base),
-            communes_reached=count_communes(base.filter(commune_reached_standard(as_of, "commune"))),
+            communes_reached=count_communes(base.filter(reached_standard_on(as_of, "commune"))),
             support_value_vnd=Coalesce(Subquery(records.annotate(v=Sum("value_vnd")).values("v")), Value(0)),
             initiative_count=Coalesce(Subquery(initiatives.annotate(n=Count("pk")).values("n")), Value(0)),
             last_activity_on=Subquery(latest),
@@ -444,7 +376,4 @@ __all__ = [
     "DecisionQuerySet",
     "OrganisationQuerySet",
     "SupportRecordQuerySet",
-    "all_criteria_met_in_latest_year",
-    "commune_reached_standard",
-    "recognised_on",
 ]

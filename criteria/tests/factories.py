@@ -1,6 +1,6 @@
 """Small builders for criteria tests, on the real units the test database holds."""
 
-from criteria.choices import AssessmentStatus
+from criteria.choices import ApprovalStatus, AssessmentStatus
 from criteria.models import Assessment, CommuneYear, CriteriaSet
 from divisions.models import AdministrativeUnit
 
@@ -24,12 +24,13 @@ def criteria_set(code: str = "qd-1980-xa") -> CriteriaSet:
     return CriteriaSet.objects.get(code=code)
 
 
-def sheet(commune, year: int, results: str, set_code: str = "qd-1980-xa") -> CommuneYear:
-    """A commune-year with its results, e.g. sheet(xa, 2017, "1111111111111111110")."""
+def sheet(commune, year: int, results: str, set_code: str = "qd-1980-xa", *, approved: bool = False) -> CommuneYear:
+    """A commune-year with its results, e.g. sheet(xa, 2017, "1111111111111111110"); a draft unless `approved`."""
     if isinstance(commune, str):
         commune = unit(commune)
     cset = criteria_set(set_code)
-    commune_year = CommuneYear.objects.create(commune=commune, year=year, criteria_set=cset)
+    status = ApprovalStatus.APPROVED if approved else ApprovalStatus.DRAFT
+    commune_year = CommuneYear.objects.create(commune=commune, year=year, criteria_set=cset, approval_status=status)
     criteria = {c.number: c for c in cset.criteria.all()}
     Assessment.objects.bulk_create(
         Assessment(

@@ -10,6 +10,7 @@ Thị xã Kỳ Anh, 2017: Kỳ Lợi 11 đạt, 8 chưa đạt -> met 11; provin
 Huyện Kỳ Anh, 2016: Kỳ Tiến 9 đạt (another year, never mixed in).
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -32,6 +33,7 @@ from criteria.tests.factories import (
 )
 from divisions.models import AdministrativeUnit
 
+D = datetime.date
 ALL = "1" * 19
 KY_XUAN_2017 = "111111-111111111011"
 KY_BAC_2017 = "111111-111111111111"
@@ -53,12 +55,12 @@ def _recognise(code, year, set_code="qd-1980-xa", action=RecognitionAction.RECOG
 
 @pytest.fixture
 def ky_anh(db):
-    sheet(KY_TIEN, 2017, ALL)
-    sheet(KY_XUAN, 2017, KY_XUAN_2017)
-    sheet(KY_BAC, 2017, KY_BAC_2017)
-    sheet(KY_PHU, 2017, KY_PHU_2017)
-    sheet(KY_LOI, 2017, KY_LOI_2017)
-    sheet(KY_TIEN, 2016, "1111111110000000000")
+    sheet(KY_TIEN, 2017, ALL, approved=True)
+    sheet(KY_XUAN, 2017, KY_XUAN_2017, approved=True)
+    sheet(KY_BAC, 2017, KY_BAC_2017, approved=True)
+    sheet(KY_PHU, 2017, KY_PHU_2017, approved=True)
+    sheet(KY_LOI, 2017, KY_LOI_2017, approved=True)
+    sheet(KY_TIEN, 2016, "1111111110000000000", approved=True)
     _recognise(KY_PHU, 2016)
     _recognise(KY_XUAN, 2014, set_code="qd-491-xa", number="2/QĐ-UBND")
     _recognise(KY_XUAN, 2016, action=RecognitionAction.REVOKE, number="3/QĐ-UBND")
@@ -150,15 +152,15 @@ def test_criterion_rates_list_the_weakest_first(ky_anh):
 
 
 def test_reached_standard_by_meeting_all_or_by_recognition(ky_anh):
-    sheets = CommuneYear.objects.for_area(unit(HUYEN_KY_ANH)).in_year(2017).with_figures()
+    sheets = CommuneYear.objects.for_area(unit(HUYEN_KY_ANH)).in_year(2017).with_figures(D(2017, 12, 31))
     figures = {cy.commune.code: (cy.meets_all, cy.recognised, cy.reached) for cy in sheets.select_related("commune")}
     assert figures == {
         KY_TIEN: (True, False, True),
         KY_BAC: (True, False, True),
-        KY_PHU: (False, True, True),  # recognised for 2016 and not revoked
-        KY_XUAN: (False, False, False),  # its recognition was revoked in 2016
+        KY_PHU: (False, True, True),  # recognised for 2016 (decided 15/01/2017) and not revoked
+        KY_XUAN: (False, False, False),  # its 2014 recognition was revoked by the decision of 15/01/2017
     }
-    assert CommuneYear.objects.for_area(unit(HUYEN_KY_ANH)).in_year(2017).reached_standard().count() == 3
+    assert CommuneYear.objects.for_area(unit(HUYEN_KY_ANH)).in_year(2017).reached_standard(D(2017, 12, 31)).count() == 3
 
 
 def test_recognitions_in_force_follow_the_latest_decision(ky_anh):

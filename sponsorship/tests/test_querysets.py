@@ -5,11 +5,9 @@ import datetime
 import pytest
 from django.db.models import Q
 
-from criteria.models import Assessment, Recognition
-from criteria.services import commune_year_get_or_create
+from criteria.models import Recognition
 from divisions.models import AdministrativeUnit
 from sponsorship.models import Assignment, Organisation, SupportRecord
-from sponsorship.querysets import commune_reached_standard
 from sponsorship.tests.factories import (
     ActivityFactory,
     AssignmentFactory,
@@ -33,71 +31,6 @@ def recognise(unit, day, criteria_set, *, action="cong_nhan", number=None):
         decision_date=day,
         year=day.year,
     )
-
-
-def assess(unit, year, criteria_set, met: int, *, not_applicable: int = 0):
-    """Assessments of `unit` in `year`: the first `met` criteria met, the next `not_applicable` n/a, others not."""
-    sheet = commune_year_get_or_create(commune=unit, year=year, criteria_set=criteria_set)
-    rows = []
-    for criterion in criteria_set.criteria.order_by("number"):
-        if criterion.number <= met:
-            status = "dat"
-        elif criterion.number <= met + not_applicable:
-            status = "khong_ap_dung"
-        else:
-            status = "chua_dat"
-        rows.append(Assessment(commune_year=sheet, commune=unit, criterion=criterion, year=year, status=status))
-    Assessment.objects.bulk_create(rows)
-
-
-def reached(unit, day):
-    return AdministrativeUnit.objects.filter(pk=unit.pk).filter(commune_reached_standard(day)).exists()
-
-
-@pytest.mark.django_db
-def test_recognition_counts_from_its_date_until_revoked(national_sets):
-    unit = commune("18502")
-    s = national_sets["qd-1980-xa"]
-    recognise(unit, D(2018, 6, 1), s)
-    assert not reached(unit, D(2018, 5, 31))
-    assert reached(unit, D(2018, 6, 1))
-    recognise(unit, D(2019, 9, 1), s, action="thu_hoi", number="thu-hoi")
-    assert reached(unit, D(2019, 8, 31))
-    assert not reached(unit, D(2019, 9, 1))
-    recognise(unit, D(2020, 4, 1), s, number="lai")
-    assert reached(unit, D(2020, 4, 1))
-
-
-@pytest.mark.django_db
-def test_all_criteria_met_in_the_latest_assessed_year_counts_as_reached(national_sets):
-    unit = commune("18559")
-    s = national_sets["qd-1980-xa"]
-    assess(unit, 2017, s, met=19)
-    assess(unit, 2018, s, met=17)
-    assert reached(unit, D(2017, 12, 31))
-    # The latest assessed year decides: 2018 fell short.
-    assert not reached(unit, D(2018, 12, 31))
-
-
-@pytest.mark.django_db
-def test_not_applicable_criteria_count_with_the_met_ones(national_sets):
-    unit = commune("18559")
-    assess(unit, 2019, national_sets["qd-1980-xa"], met=18, not_applicable=1)
-    assert reached(unit, D(2019, 12, 31))
-
-
-@pytest.mark.django_db
-def test_a_partly_assessed_year_is_not_reached(national_sets):
-    unit = commune("18559")
-    s = national_sets["qd-1980-xa"]
-    sheet = commune_year_get_or_create(commune=unit, year=2017, criteria_set=s)
-    Assessment.objects.bulk_create(
-        [
-            Assessment(commune_year=sheet, commune=unit, criterion=c, year=2017, status="dat")
-            for c in s.criteria.filter(number__lte=10)
-        ]
-    )
-    assert not reached(unit, D(2017, 12, 31))
 
 
 @pytest.mark.django_db
