@@ -724,6 +724,8 @@ class CriteriaSetWorkbookResource(NtmResource):
         for key in SET_COLUMNS:
             if key in f:
                 record[names.get(key, key)] = f[key]
+        if existing is None and "target_basis" not in record:
+            record["target_basis"] = self._basis(state, code)
         if f.get("base_set") is not None:
             record["is_national"] = False
             record["level"] = f["base_set"].level
