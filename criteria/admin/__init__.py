@@ -10,7 +10,7 @@ import io
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,13 +28,28 @@ from criteria.admin.filters import (
     ReachedFilter,
     YearFilter,
 )
-from criteria.admin.forms import AssessmentForm, AssessmentLineForm, AssessmentLineFormSet, CommuneYearForm
+from criteria.admin.forms import (
+    AssessmentForm,
+    AssessmentLineForm,
+    AssessmentLineFormSet,
+    CommuneYearForm,
+    IndicatorResultLineForm,
+    IndicatorResultLineFormSet,
+)
+from criteria.indicator_resources import (
+    CommuneClassificationResource,
+    CriteriaSetWorkbookResource,
+    IndicatorResultLongResource,
+    IndicatorResultWideResource,
+)
 from criteria.models import (
     Assessment,
+    CommuneClassification,
     CommuneYear,
     CriteriaSet,
     Criterion,
     Indicator,
+    IndicatorResult,
     IndicatorTarget,
     PeriodLock,
     Recognition,
@@ -187,7 +202,8 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(TrackedAdmin):
+class CriteriaSetAdmin(WorkbookImportExportMixin, TrackedAdmin):
+    resource_classes = [CriteriaSetWorkbookResource]
     list_display = ["code", "name", "level", "valid_from_year", "valid_to_year", "is_national", "size"]
     list_filter = ["level", "is_national"]
     search_fields = ["code", "name"]
@@ -204,7 +220,7 @@ class CriteriaSetAdmin(TrackedAdmin):
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
-    fields = ["code", "text", "unit", "comparison"]
+    fields = ["position", "code", "text", "unit", "value_type", "comparison"]
     extra = 0
 
 
@@ -221,18 +237,23 @@ class CriterionAdmin(TrackedAdmin):
 
 class IndicatorTargetInline(admin.TabularInline):
     model = IndicatorTarget
-    fields = ["region", "value", "text"]
+    fields = ["commune_group", "region", "value", "text"]
     extra = 0
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(TrackedAdmin):
-    list_display = ["code", "text", "unit", "comparison", "criterion"]
+    list_display = ["code", "text", "unit", "value_type", "comparison", "criterion"]
     list_select_related = ["criterion__criteria_set"]
     list_filter = [AssessmentSetFilter]
     search_fields = ["code", "text"]
     autocomplete_fields = ["criterion"]
     inlines = [IndicatorTargetInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A target changed: every sheet scored against it is scored again (history kept).
+        services.indicator_targets_rescore(indicators=[form.instance], user=request.user)
 
 
 class AssessmentLineInline(admin.TabularInline):
@@ -267,10 +288,40 @@ class AssessmentLineInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and _lock_of(obj) is None
 
 
+class IndicatorResultInline(admin.TabularInline):
+    """The sheet's indicators (a set with indicators, QĐ 51/2025), grouped under their criteria."""
+
+    model = IndicatorResult
+    form = IndicatorResultLineForm
+    formset = IndicatorResultLineFormSet
+    template = "admin/criteria/communeyear/indicator_lines.html"
+    fields = ["indicator", "value", "not_applicable", "status", "status_overridden", "override_reason", "note"]
+    extra = 0
+    can_delete = False
+    verbose_name = _("chỉ tiêu")
+    verbose_name_plural = _("kết quả từng chỉ tiêu")
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        if obj is None or not obj.criteria_set_id:
+            return 0
+        return Indicator.objects.filter(criterion__criteria_set_id=obj.criteria_set_id).count()
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _lock_of(obj) is None
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _lock_of(obj) is None
+
+
 @admin.register(CommuneYear)
 class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, TrackedAdmin):
     form = CommuneYearForm
-    resource_classes = [AssessmentWideResource, AssessmentResource]
+    resource_classes = [
+        AssessmentWideResource,
+        AssessmentResource,
+        IndicatorResultWideResource,
+        IndicatorResultLongResource,
+    ]
     list_display = ["commune", "district", "year", "set_code", "criteria_met", "meets_all"]
     list_filter = [ProvinceFilter, DistrictFilter, YearFilter, CriteriaSetFilter, ReachedFilter]
     list_select_related = ["commune__parent", "criteria_set"]
@@ -287,8 +338,21 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
         return super().get_queryset(request).select_related("commune__parent", "criteria_set").with_met()
 
     def get_inlines(self, request, obj):
-        # The lines follow from the set: they appear once commune, year and set are saved.
-        return self.inlines if obj is not None else []
+        # The lines follow from the set: they appear once commune, year and set are saved. A set with
+        # indicators is scored indicator by indicator; its criteria are derived from them.
+        if obj is None:
+            return []
+        if services.sheet_has_indicators(obj.criteria_set):
+            return [IndicatorResultInline, EvidenceInline]
+        return self.inlines
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if services.sheet_has_indicators(form.instance.criteria_set):
+            try:
+                services.commune_year_score(commune_year=form.instance, user=request.user)
+            except ValidationError as e:
+                self.message_user(request, " ".join(e.messages), messages.WARNING)
 
     def get_readonly_fields(self, request, obj=None):
         # A sheet's lines follow its commune, year and set: to change those, make a new sheet.
@@ -368,6 +432,43 @@ class AssessmentAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, 
     @admin.display(description=_("số tiêu chí đạt của xã trong năm"))
     def criteria_met(self, obj):
         return obj.commune_year_met
+
+
+@admin.register(CommuneClassification)
+class CommuneClassificationAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
+    """Each commune's group (nhóm 1, 2, 3) for a period: what grouped sets judge its indicators against."""
+
+    resource_classes = [CommuneClassificationResource]
+
+    list_display = ["commune", "group", "valid_from_year", "valid_to_year", "basis"]
+    list_filter = [ProvinceFilter, "group"]
+    list_select_related = ["commune"]
+    folded_search_field = "commune__search_key"
+    search_fields = ["commune__search_key"]
+    search_help_text = SEARCH_HELP
+    autocomplete_fields = ["commune"]
+    fields = ["commune", "group", "valid_from_year", "valid_to_year", "basis", "note"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.commune_classification_rescore(commune=obj.commune, user=request.user)
+
+
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(TrackedAdmin):
+    """Indicator results, read here; they are written on the commune-year sheet or by import."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    list_display = ["commune_year", "indicator", "value_number", "value_bool", "not_applicable", "status"]
+    list_select_related = ["commune_year__commune", "indicator"]
+    list_filter = ["status"]
+    search_fields = ["commune_year__commune__search_key", "indicator__code"]
+    raw_id_fields = ["commune_year", "indicator"]
 
 
 class _CommuneRecordAdmin(FoldedSearchMixin, TrackedAdmin):

@@ -16,7 +16,7 @@ from divisions.models import AdministrativeUnit
 
 
 @pytest.mark.django_db
-def test_national_commune_sets_are_loaded_19_criteria_until_2025_then_10():
+def test_three_national_commune_sets_of_nineteen_criteria_then_qd_51_of_ten_are_loaded():
     sets = CriteriaSet.objects.national_commune().order_by("valid_from_year")
     assert [(s.code, s.valid_from_year, s.valid_to_year) for s in sets] == [
         ("qd-491-xa", 2010, 2015),
@@ -24,7 +24,17 @@ def test_national_commune_sets_are_loaded_19_criteria_until_2025_then_10():
         ("qd-318-xa", 2021, 2025),
         ("qd-51-2025-xa", 2026, 2030),
     ]
+    qd51 = sets[3]
+    assert list(qd51.criteria.values_list("number", flat=True)) == list(range(1, 11))
+    assert (qd51.legal_number, qd51.signed_on, qd51.in_force_on, qd51.target_basis) == (
+        "51/2025/QĐ-TTg",
+        datetime.date(2025, 12, 29),
+        datetime.date(2026, 2, 15),
+        "group",
+    )
+    assert qd51.short_label == "QĐ 51/2025/QĐ-TTg"
     for s in sets[:3]:
+        assert s.target_basis == "region"
         assert list(s.criteria.values_list("number", flat=True)) == list(range(1, 20))
     names = dict(criteria_set("qd-1980-xa").criteria.values_list("number", "name"))
     assert names[17] == "Môi trường và an toàn thực phẩm"
