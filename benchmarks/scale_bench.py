@@ -196,7 +196,9 @@ def dashboard_probes() -> list[Probe]:
     from django.urls import reverse
 
     url = reverse("admin:index")
-    return [Probe("admin index", url, who, DASHBOARD_P95_MS, PAGE_QUERIES, statistic="p95") for who in ("admin", "clerk")]
+    return [
+        Probe("admin index", url, who, DASHBOARD_P95_MS, PAGE_QUERIES, statistic="p95") for who in ("admin", "clerk")
+    ]
 
 
 def admin_probes(client_for) -> list[Probe]:

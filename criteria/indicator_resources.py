@@ -33,13 +33,13 @@ from criteria.models import (
 from criteria.resources import IN_BATCH, CriteriaSetWidget, _AssessmentBase
 from criteria.scoring import indicator_value_read
 from divisions.choices import UnitLevel
+from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.errors import CellError
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
     ChoiceWidget,
     TextWidget,
-    UnitWidget,
     VNDecimalWidget,
     VNIntegerWidget,
     is_blank,
