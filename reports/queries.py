@@ -34,7 +34,7 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from criteria.choices import SetLevel
-from criteria.models import Assessment, Target
+from criteria.models import Assessment, Criterion, Target
 from criteria.querysets import NO_LIMIT
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
@@ -68,14 +68,11 @@ def initiatives_by_field_and_status(initiatives) -> list[dict]:
 # --- criteria-matrix (would belong in criteria.querysets as CommuneYear.with_cells) ------------
 
 
-def matrix_numbers(sheets) -> list[int]:
-    """The criterion numbers assessed in any of `sheets`."""
-    return list(
-        Assessment.objects.filter(commune_year__in=sheets.values("pk"))
-        .order_by("criterion__number")
-        .values_list("criterion__number", flat=True)
-        .distinct()
-    )
+def set_numbers(criteria_set) -> list[int]:
+    """The criterion numbers of a set, in order (none for no set)."""
+    if criteria_set is None:
+        return []
+    return list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number").values_list("number", flat=True))
 
 
 def with_target_year(commune_years):

@@ -615,6 +615,9 @@ def _criteria_summary(result, *, issuer, style, date):
     )
     doc.heading(_("I. KẾT QUẢ CHUNG"))
     sentence = []
+    if result.get("empty"):
+        # No set covers the year: the draft says why there are no figures, as the page does.
+        doc.paragraph(result["empty"])
     if communes == 0:
         doc.paragraph(
             _("{When}chưa có xã nào {where} được đánh giá trên hệ thống (0 xã).").format(
