@@ -1,4 +1,4 @@
-"""The seven reports. Each one: its parameters (a FilterSet), its columns, and compute() from SQL aggregations.
+"""The eight reports. Each one: its parameters (a FilterSet), its columns, and compute() from SQL aggregations.
 
 The figures come from the owning apps' querysets (criteria, sponsorship, meetings) where they
 exist, and from reports.queries for what is specific to one report.
@@ -11,7 +11,8 @@ import datetime
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from criteria.models import Assessment, CriteriaSet
+from criteria.choices import CommuneGroup, TargetBasis
+from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorResult
 from criteria.querysets import bands_for
 from divisions.choices import UnitLevel
 from meetings.choices import TaskStatus
@@ -32,6 +33,7 @@ from sponsorship.models import Assignment, Initiative, Organisation, SupportReco
 
 K = ColumnKind
 ROLE_LABELS = dict(AssignmentRole.choices)
+COMMUNE_GROUPS = dict(CommuneGroup.choices)
 SPONSOR_PERMS = ("sponsorship.view_assignment", "sponsorship.view_supportrecord")
 CRITERIA_PERMS = ("criteria.view_assessment",)
 
@@ -469,6 +471,140 @@ class CriteriaMatrix(Report):
 
     def get_columns(self, filterset):
         return []
+
+
+# --- 4b. indicator-summary ------------------------------------------------------------------------
+
+
+def no_indicators_message(criteria_set) -> str:
+    return str(
+        _(
+            "Bộ tiêu chí “{set}” chưa có chỉ tiêu nào, nên chưa có kết quả theo chỉ tiêu để tổng hợp. Nạp các chỉ "
+            "tiêu và mức chỉ tiêu của bộ ở {where}, rồi xem lại báo cáo."
+        ).format(set=criteria_set.short_label, where=_where_to_load())
+    )
+
+
+def _group_columns(groups) -> list[Column]:
+    columns = []
+    for group in groups:
+        label = COMMUNE_GROUPS[group]
+        columns += [
+            Column(f"assessed_{group}", _("{group}: số xã được đánh giá").format(group=label), K.INT, width=11),
+            Column(f"met_{group}", _("{group}: số xã đạt").format(group=label), K.INT, width=10),
+            Column(f"rate_{group}", _("{group}: tỷ lệ đạt (%)").format(group=label), K.PERCENT, width=10),
+        ]
+    return columns
+
+
+def _report_groups(filterset) -> tuple[str, ...]:
+    """The commune groups a set's targets are set for (nhóm 1/2/3 of QĐ 51/2025); none for a region set."""
+    found = report_set(filterset)
+    return tuple(COMMUNE_GROUPS) if found is not None and found.target_basis == TargetBasis.GROUP else ()
+
+
+@register
+class IndicatorSummary(Report):
+    slug = "indicator-summary"
+    title = _("Tổng hợp kết quả thực hiện các chỉ tiêu")
+    description = _(
+        "Một địa bàn trong một năm: mỗi chỉ tiêu của bộ tiêu chí một dòng, với số xã được đánh giá, số xã đạt và "
+        "tỷ lệ đạt, chung và theo từng nhóm xã (nhóm 1, 2, 3 của Quyết định 51/2025/QĐ-TTg), chỉ tiêu yếu nhất "
+        "trước. Chỉ tiêu “không áp dụng” được tính là đạt."
+    )
+    filterset_class = CriteriaSummaryFilterSet
+    permissions = CRITERIA_PERMS
+
+    def get_columns(self, filterset):
+        return [
+            Column("code", _("Mã chỉ tiêu"), width=9),
+            Column("criterion", _("Tiêu chí số"), K.INT, width=8),
+            Column("indicator", _("Nội dung chỉ tiêu"), width=50),
+            Column("unit", _("Đơn vị tính"), width=10),
+            Column("assessed", _("Số xã được đánh giá"), K.INT, width=11),
+            Column("met", _("Số xã đạt"), K.INT, width=10),
+            Column("rate", _("Tỷ lệ đạt (%)"), K.PERCENT, width=10),
+            *_group_columns(_report_groups(filterset)),
+        ]
+
+    def get_total_columns(self, filterset):
+        return [
+            Column("communes", _("Số xã được đánh giá"), K.INT),
+            *(
+                Column(f"groups.{group}", _("Số xã được đánh giá – {group}").format(group=COMMUNE_GROUPS[group]), K.INT)
+                for group in _report_groups(filterset)
+            ),
+            Column("indicators", _("Số chỉ tiêu của bộ tiêu chí"), K.INT),
+            Column("results", _("Số kết quả chỉ tiêu"), K.INT),
+            Column("met", _("Số kết quả đạt"), K.INT),
+            Column("rate", _("Tỷ lệ kết quả đạt (%)"), K.PERCENT),
+        ]
+
+    def compute(self, filterset, row_limit=None):
+        empty = no_set_message(filterset)
+        if empty:
+            return {"totals": {}, "rows": [], "empty": empty}
+        criteria_set = report_set(filterset)
+        indicators = {
+            i["pk"]: i
+            for i in Indicator.objects.filter(criterion__criteria_set=criteria_set).values(
+                "pk", "code", "text", "unit", "criterion__number"
+            )
+        }
+        if not indicators:
+            return {"totals": {}, "rows": [], "empty": no_indicators_message(criteria_set)}
+        sheets = filterset.qs if filterset.params.get("criteria_set") else filterset.qs.national()
+        results = IndicatorResult.objects.filter(commune_year__in=sheets.values("pk"), indicator__in=list(indicators))
+        groups = _report_groups(filterset)
+        figures = queries.indicator_totals(results, groups)
+        rows, assessed = [], set()
+        for r in queries.indicator_rates(results, groups):
+            assessed.add(r["indicator"])
+            rows.append(self._row(indicators[r["indicator"]], r, groups))
+        # Indicators nobody has a result for yet come last, with no rate.
+        rows += [self._row(i, {}, groups) for pk, i in indicators.items() if pk not in assessed]
+        totals = {
+            "communes": figures["communes"],
+            "groups": {group: figures[f"communes_{group}"] for group in groups},
+            "indicators": len(indicators),
+            "results": figures["results"],
+            "met": figures["met"],
+            "rate": _one_decimal(round_half_up(figures["met"] * 100 / figures["results"], 1))
+            if figures["results"]
+            else None,
+        }
+        if not groups:
+            del totals["groups"]
+        return {"totals": totals, "rows": rows}
+
+    @staticmethod
+    def _row(indicator, figures, groups) -> dict:
+        row = {
+            "code": indicator["code"],
+            "criterion": indicator["criterion__number"],
+            "indicator": indicator["text"],
+            "unit": indicator["unit"],
+            "assessed": figures.get("assessed", 0),
+            "met": figures.get("met", 0),
+            "rate": _one_decimal(figures.get("rate")),
+        }
+        for group in groups:
+            for measure in ("assessed", "met"):
+                row[f"{measure}_{group}"] = figures.get(f"{measure}_{group}", 0)
+            row[f"rate_{group}"] = _one_decimal(figures.get(f"rate_{group}"))
+        return row
+
+    def chart(self, result):
+        rows = [r for r in result.rows if r["rate"] is not None][:20]
+        if not rows:
+            return None
+        return charts.bar_chart(
+            _("Tỷ lệ xã đạt từng chỉ tiêu (%), 20 chỉ tiêu yếu nhất"),
+            [_("{code}. {text}").format(code=r["code"], text=r["indicator"]) for r in rows],
+            [(_("Tỷ lệ đạt"), [r["rate"] for r in rows])],
+            formatter=charts.percent_formatter,
+            max_value=100,
+        )
 
 
 # --- 5. support-ledger -------------------------------------------------------------------------
