@@ -25,6 +25,31 @@ class Comparison(models.TextChoices):
     AT_MOST = "lte", _("Không quá … (≤)")
     EQUALS = "eq", _("Bằng")
     YES_NO = "bool", _("Đạt/không đạt")
+    TEXT = "text", _("Theo mô tả")
+
+
+class ValueType(models.TextChoices):
+    """What a clerk records for an indicator: a number, a percentage, yes/no, or a description."""
+
+    NUMBER = "number", _("Số")
+    PERCENT = "percent", _("Tỷ lệ (%)")
+    BOOLEAN = "bool", _("Có/không")
+    TEXT = "text", _("Mô tả")
+
+
+class CommuneGroup(models.TextChoices):
+    """The commune groups of QĐ 51/2025/QĐ-TTg: each indicator's target is set per group."""
+
+    GROUP_1 = "nhom_1", _("Xã nhóm 1")
+    GROUP_2 = "nhom_2", _("Xã nhóm 2")
+    GROUP_3 = "nhom_3", _("Xã nhóm 3")
+
+
+class TargetBasis(models.TextChoices):
+    """Whether a set's indicator targets are per region (2016–2025) or per commune group (QĐ 51/2025)."""
+
+    REGION = "region", _("Theo vùng")
+    GROUP = "group", _("Theo nhóm xã")
 
 
 class Region(models.TextChoices):

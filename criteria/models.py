@@ -8,14 +8,27 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from criteria.choices import ApprovalStatus, AssessmentStatus, Comparison, RecognitionAction, Region, SetLevel
+from criteria.choices import (
+    ApprovalStatus,
+    AssessmentStatus,
+    CommuneGroup,
+    Comparison,
+    RecognitionAction,
+    Region,
+    SetLevel,
+    TargetBasis,
+    ValueType,
+)
 from criteria.evidence import evidence_upload_to
 from criteria.querysets import (
     AssessmentQuerySet,
+    CommuneClassificationQuerySet,
     CommuneYearQuerySet,
     CriteriaSetQuerySet,
+    IndicatorResultQuerySet,
     PeriodLockQuerySet,
     RecognitionQuerySet,
+    group_for,
 )
 from divisions.models import AdministrativeUnit
 from ntm_site.fields import YearField
@@ -37,6 +50,19 @@ class CriteriaSet(TrackedModel):
     name = models.CharField(_("tên bộ tiêu chí"), max_length=255)
     level = models.CharField(_("cấp áp dụng"), max_length=16, choices=SetLevel.choices, default=SetLevel.COMMUNE)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    legal_number = models.CharField(
+        _("số, ký hiệu văn bản"), max_length=60, blank=True, help_text=_("Ví dụ 51/2025/QĐ-TTg")
+    )
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    in_force_on = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
+    target_basis = models.CharField(
+        _("mức chỉ tiêu đặt theo"),
+        max_length=8,
+        choices=TargetBasis.choices,
+        default=TargetBasis.REGION,
+        help_text=_("Theo vùng (giai đoạn 2016–2025) hay theo nhóm xã (QĐ 51/2025/QĐ-TTg)."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
     valid_from_year = YearField(_("áp dụng từ năm"))
     valid_to_year = YearField(_("áp dụng đến năm"), null=True, blank=True)
     is_national = models.BooleanField(_("bộ tiêu chí quốc gia"), default=True)
@@ -139,11 +165,13 @@ class Indicator(TrackedModel):
     comparison = models.CharField(
         _("cách so sánh"), max_length=8, choices=Comparison.choices, default=Comparison.YES_NO
     )
+    value_type = models.CharField(_("loại giá trị"), max_length=8, choices=ValueType.choices, default=ValueType.BOOLEAN)
+    position = models.PositiveSmallIntegerField(_("thứ tự trong tiêu chí"), default=0)
 
     class Meta:
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
-        ordering = ["criterion", "code"]
+        ordering = ["criterion__number", "position", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["criterion", "code"],
@@ -155,30 +183,56 @@ class Indicator(TrackedModel):
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # The code names the indicator in workbooks (one column per code): unique within the whole set.
+        if self.criterion_id and self.code:
+            clash = Indicator.objects.filter(
+                criterion__criteria_set_id=self.criterion.criteria_set_id, code=self.code
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"code": _("Bộ tiêu chí đã có chỉ tiêu mang mã này.")})
+
 
 class IndicatorTarget(TrackedModel):
-    """The value an indicator must reach in one of the seven regions."""
+    """The value an indicator must reach in one of the seven regions (2016–2025) or for one commune
+    group (QĐ 51/2025): exactly one of the two is set."""
 
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets"
     )
-    region = models.CharField(_("vùng"), max_length=8, choices=Region.choices)
+    region = models.CharField(_("vùng"), max_length=8, choices=Region.choices, blank=True)
+    commune_group = models.CharField(_("nhóm xã"), max_length=8, choices=CommuneGroup.choices, blank=True)
     value = models.DecimalField(_("mức chỉ tiêu"), max_digits=14, decimal_places=2, null=True, blank=True)
     text = models.CharField(_("mức chỉ tiêu (diễn giải)"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("mức chỉ tiêu theo vùng")
-        verbose_name_plural = _("mức chỉ tiêu theo vùng")
+        verbose_name = _("mức chỉ tiêu")
+        verbose_name_plural = _("mức chỉ tiêu theo vùng hoặc nhóm xã")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "region"],
+                condition=~Q(region=""),
                 name="indicator_target_unique_region",
                 violation_error_message=_("Chỉ tiêu đã có mức cho vùng này."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "commune_group"],
+                condition=~Q(commune_group=""),
+                name="indicator_target_unique_group",
+                violation_error_message=_("Chỉ tiêu đã có mức cho nhóm xã này."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(region="") & ~Q(commune_group="")) | (~Q(region="") & Q(commune_group="")),
+                name="indicator_target_region_xor_group",
+                violation_error_message=_("Mức chỉ tiêu phải ghi đúng một trong hai: vùng hoặc nhóm xã."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} – {self.get_region_display()}"
+        where = self.get_commune_group_display() if self.commune_group else self.get_region_display()
+        return f"{self.indicator.code} – {where}"
 
 
 class CommuneYear(TrackedModel):
@@ -341,6 +395,147 @@ class Assessment(TrackedModel):
         super().save(*args, **kwargs)
 
 
+class CommuneClassification(TrackedModel):
+    """A commune's group (xã nhóm 1, 2 or 3 of QĐ 51/2025/QĐ-TTg) for a period, and the decision that says so."""
+
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="ntm_classifications",
+        limit_choices_to={"level": 3},
+    )
+    group = models.CharField(_("nhóm xã"), max_length=8, choices=CommuneGroup.choices)
+    valid_from_year = YearField(_("từ năm"))
+    valid_to_year = YearField(_("đến năm"), null=True, blank=True, help_text=_("Để trống: đến nay."))
+    basis = models.CharField(
+        _("căn cứ phân nhóm"),
+        max_length=255,
+        blank=True,
+        help_text=_("Văn bản phân nhóm xã, ví dụ số, ngày quyết định của UBND tỉnh."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = CommuneClassificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhóm xã")
+        verbose_name_plural = _("phân nhóm xã")
+        ordering = ["commune__code", "valid_from_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "valid_from_year"],
+                name="classification_unique_commune_from",
+                violation_error_message=_("Xã đã có nhóm bắt đầu từ năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=models.F("valid_from_year")),
+                name="classification_years_ordered",
+                violation_error_message=_("Năm kết thúc không được trước năm bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("{commune}: {group} từ năm {year}").format(
+            commune=self.commune.name, group=self.get_group_display(), year=self.valid_from_year
+        )
+
+    @staticmethod
+    def group_for(commune_id, year: int) -> str | None:
+        """The commune's group in `year` (a CommuneGroup value), or None when it has none."""
+        return group_for(commune_id, year)
+
+    def overlapping(self):
+        """Other periods of the same commune that share a year with this one."""
+        others = CommuneClassification.objects.filter(commune_id=self.commune_id).exclude(pk=self.pk)
+        others = others.filter(Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=self.valid_from_year))
+        if self.valid_to_year is not None:
+            others = others.filter(valid_from_year__lte=self.valid_to_year)
+        return others
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.commune_id and self.valid_from_year):
+            return
+        clash = self.overlapping().first()
+        if clash is not None:
+            raise ValidationError(
+                {"valid_from_year": _("Thời gian này trùng với nhóm đã ghi cho xã: {other}.").format(other=str(clash))}
+            )
+
+
+class IndicatorResult(TrackedModel):
+    """One indicator of one commune's yearly sheet: the value measured, and whether it meets the target.
+
+    `status` is derived from the value and the target of the commune's group (or region) by
+    criteria.services.commune_year_score; for a text rule, or against the rule with a reason
+    (the appraisal council's verdict), it is set by hand.
+    """
+
+    commune_year = models.ForeignKey(
+        CommuneYear,
+        verbose_name=_("bảng chấm của xã trong năm"),
+        on_delete=models.CASCADE,
+        related_name="indicator_results",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="results"
+    )
+    value_number = models.DecimalField(_("giá trị (số)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_bool = models.BooleanField(_("giá trị (có/không)"), null=True, blank=True)
+    value_text = models.TextField(_("giá trị (mô tả)"), blank=True)
+    not_applicable = models.BooleanField(
+        _("không áp dụng"), default=False, help_text=_("Chỉ tiêu không áp dụng cho xã: được tính là đạt.")
+    )
+    commune_group = models.CharField(_("nhóm xã khi chấm"), max_length=8, choices=CommuneGroup.choices, blank=True)
+    status = models.CharField(
+        _("kết quả"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_MET
+    )
+    status_overridden = models.BooleanField(
+        _("kết quả do hội đồng quyết định"),
+        default=False,
+        help_text=_("Kết quả ghi khác với kết quả tính theo mức chỉ tiêu: cần ghi lý do."),
+    )
+    override_reason = models.TextField(_("lý do ghi kết quả khác quy tắc"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = IndicatorResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kết quả chỉ tiêu")
+        verbose_name_plural = _("kết quả chỉ tiêu")
+        ordering = ["commune_year", "indicator__criterion__number", "indicator__position", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune_year", "indicator"],
+                name="indicatorresult_unique_sheet_indicator",
+                violation_error_message=_("Bảng chấm đã có kết quả của chỉ tiêu này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status_overridden=False) | ~Q(override_reason=""),
+                name="indicatorresult_override_has_reason",
+                violation_error_message=_("Kết quả ghi khác quy tắc cần có lý do."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "status"], name="indresult_indicator_status_idx"),
+        ]
+
+    def __str__(self):
+        return _("{sheet} – chỉ tiêu {code}").format(sheet=str(self.commune_year), code=self.indicator.code)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.commune_year_id
+            and self.indicator_id
+            and self.indicator.criterion.criteria_set_id != self.commune_year.criteria_set_id
+        ):
+            raise ValidationError({"indicator": _("Chỉ tiêu này không thuộc bộ tiêu chí của bảng chấm.")})
+
+
 class Target(TrackedModel):
     """The year a commune registered to reach standard ("đăng ký về đích")."""
 
@@ -466,6 +661,15 @@ class Evidence(TrackedModel):
         CommuneYear, verbose_name=_("bảng chấm của xã trong năm"), on_delete=models.CASCADE, related_name="evidence"
     )
     criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("chỉ tiêu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text=_("Để trống nếu minh chứng cho cả tiêu chí."),
+    )
     file = models.FileField(_("tệp minh chứng"), upload_to=evidence_upload_to, max_length=255, blank=True)
     file_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True, editable=False)
     content_type = models.CharField(_("loại tệp"), max_length=100, blank=True, editable=False)
@@ -507,3 +711,5 @@ class Evidence(TrackedModel):
             and self.criterion.criteria_set_id != self.commune_year.criteria_set_id
         ):
             raise ValidationError({"criterion": _("Tiêu chí này không thuộc bộ tiêu chí của bảng chấm.")})
+        if self.indicator_id and self.criterion_id and self.indicator.criterion_id != self.criterion_id:
+            raise ValidationError({"indicator": _("Chỉ tiêu này không thuộc tiêu chí đã chọn.")})

@@ -343,6 +343,46 @@ class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
         )
 
 
+class CommuneClassificationQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        """Classifications whose period covers `year`."""
+        return self.filter(Q(valid_from_year__lte=year), Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year))
+
+    def groups_in_year(self, year: int, commune_ids=None) -> dict:
+        """{commune_id: group} of the communes classified in `year` (one query)."""
+        rows = self.in_force(year)
+        if commune_ids is not None:
+            rows = rows.filter(commune_id__in=commune_ids)
+        return dict(rows.order_by("valid_from_year").values_list("commune_id", "group"))
+
+
+def group_for(commune_id, year: int) -> str | None:
+    """The group (CommuneGroup value) of the commune in `year`, or None when it has none."""
+    return (
+        _model("CommuneClassification")
+        .objects.in_force(year)
+        .filter(commune_id=commune_id)
+        .order_by("-valid_from_year")
+        .values_list("group", flat=True)
+        .first()
+    )
+
+
+class IndicatorResultQuerySet(models.QuerySet):
+    def counting_as_met(self):
+        """Results that count as met (đạt or không áp dụng)."""
+        return self.filter(status__in=COUNTS_AS_MET)
+
+    def in_year(self, year: int):
+        return self.filter(commune_year__year=year)
+
+    def in_set(self, criteria_set):
+        return self.filter(_set_q(criteria_set, "commune_year__criteria_set"))
+
+    def for_area(self, area):
+        return self.filter(commune_year__commune__in=_unit_ids(area))
+
+
 class RecognitionQuerySet(models.QuerySet):
     def in_force(self, year: int, criteria_set=None):
         """Recognitions standing in `year`: the latest decision up to `year` for each commune (and

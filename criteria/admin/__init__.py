@@ -31,10 +31,12 @@ from criteria.admin.filters import (
 from criteria.admin.forms import AssessmentForm, AssessmentLineForm, AssessmentLineFormSet, CommuneYearForm
 from criteria.models import (
     Assessment,
+    CommuneClassification,
     CommuneYear,
     CriteriaSet,
     Criterion,
     Indicator,
+    IndicatorResult,
     IndicatorTarget,
     PeriodLock,
     Recognition,
@@ -204,7 +206,7 @@ class CriteriaSetAdmin(TrackedAdmin):
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
-    fields = ["code", "text", "unit", "comparison"]
+    fields = ["position", "code", "text", "unit", "value_type", "comparison"]
     extra = 0
 
 
@@ -221,13 +223,13 @@ class CriterionAdmin(TrackedAdmin):
 
 class IndicatorTargetInline(admin.TabularInline):
     model = IndicatorTarget
-    fields = ["region", "value", "text"]
+    fields = ["commune_group", "region", "value", "text"]
     extra = 0
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(TrackedAdmin):
-    list_display = ["code", "text", "unit", "comparison", "criterion"]
+    list_display = ["code", "text", "unit", "value_type", "comparison", "criterion"]
     list_select_related = ["criterion__criteria_set"]
     list_filter = [AssessmentSetFilter]
     search_fields = ["code", "text"]
@@ -368,6 +370,31 @@ class AssessmentAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, 
     @admin.display(description=_("số tiêu chí đạt của xã trong năm"))
     def criteria_met(self, obj):
         return obj.commune_year_met
+
+
+@admin.register(CommuneClassification)
+class CommuneClassificationAdmin(FoldedSearchMixin, TrackedAdmin):
+    """Each commune's group (nhóm 1, 2, 3) for a period: what grouped sets judge its indicators against."""
+
+    list_display = ["commune", "group", "valid_from_year", "valid_to_year", "basis"]
+    list_filter = [ProvinceFilter, "group"]
+    list_select_related = ["commune"]
+    folded_search_field = "commune__search_key"
+    search_fields = ["commune__search_key"]
+    search_help_text = SEARCH_HELP
+    autocomplete_fields = ["commune"]
+    fields = ["commune", "group", "valid_from_year", "valid_to_year", "basis", "note"]
+
+
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(TrackedAdmin):
+    """Indicator results, read here; they are written on the commune-year sheet or by import."""
+
+    list_display = ["commune_year", "indicator", "value_number", "value_bool", "not_applicable", "status"]
+    list_select_related = ["commune_year__commune", "indicator"]
+    list_filter = ["status"]
+    search_fields = ["commune_year__commune__search_key", "indicator__code"]
+    raw_id_fields = ["commune_year", "indicator"]
 
 
 class _CommuneRecordAdmin(FoldedSearchMixin, TrackedAdmin):

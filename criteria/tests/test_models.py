@@ -16,14 +16,25 @@ from divisions.models import AdministrativeUnit
 
 
 @pytest.mark.django_db
-def test_three_national_commune_sets_of_nineteen_criteria_are_loaded():
+def test_three_national_commune_sets_of_nineteen_criteria_then_qd_51_of_ten_are_loaded():
     sets = CriteriaSet.objects.national_commune().order_by("valid_from_year")
     assert [(s.code, s.valid_from_year, s.valid_to_year) for s in sets] == [
         ("qd-491-xa", 2010, 2015),
         ("qd-1980-xa", 2016, 2020),
         ("qd-318-xa", 2021, 2025),
+        ("qd-51-2025-xa", 2026, 2030),
     ]
-    for s in sets:
+    qd51 = sets[3]
+    assert list(qd51.criteria.values_list("number", flat=True)) == list(range(1, 11))
+    assert (qd51.legal_number, qd51.signed_on, qd51.in_force_on, qd51.target_basis) == (
+        "51/2025/QĐ-TTg",
+        datetime.date(2025, 12, 29),
+        datetime.date(2026, 2, 15),
+        "group",
+    )
+    assert qd51.short_label == "QĐ 51/2025/QĐ-TTg"
+    for s in sets[:3]:
+        assert s.target_basis == "region"
         assert list(s.criteria.values_list("number", flat=True)) == list(range(1, 20))
     names = dict(criteria_set("qd-1980-xa").criteria.values_list("number", "name"))
     assert names[17] == "Môi trường và an toàn thực phẩm"
@@ -46,7 +57,7 @@ def test_criteria_are_grouped_as_the_decisions_group_them():
 def test_loading_the_fixtures_again_creates_nothing_new():
     before = (CriteriaSet.objects.count(), Criterion.objects.count())
     call_command("load_reference_data", verbosity=0)
-    assert (CriteriaSet.objects.count(), Criterion.objects.count()) == before == (3, 57)
+    assert (CriteriaSet.objects.count(), Criterion.objects.count()) == before == (4, 67)
 
 
 @pytest.mark.django_db

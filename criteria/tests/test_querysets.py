@@ -179,8 +179,9 @@ def test_sets_in_force_and_the_default_set_of_a_year(db):
     assert CriteriaSet.objects.default_for_year(2012).code == "qd-491-xa"
     assert CriteriaSet.objects.default_for_year(2016).code == "qd-1980-xa"
     assert CriteriaSet.objects.default_for_year(2025).code == "qd-318-xa"
+    assert CriteriaSet.objects.default_for_year(2026).code == "qd-51-2025-xa"
     assert CriteriaSet.objects.default_for_year(2009) is None
-    assert [s.size for s in CriteriaSet.objects.national_commune().with_size()] == [19, 19, 19]
+    assert [s.size for s in CriteriaSet.objects.national_commune().with_size()] == [19, 19, 19, 10]
 
 
 def test_summary_is_one_query(ky_anh, django_assert_num_queries):
