@@ -181,8 +181,9 @@ def test_empty_state_on_the_page_print_view_downloads_and_draft(admin_client, wo
     page = admin_client.get(reverse("reports:report", args=["criteria-summary"]), params).content.decode()
     assert 'id="report-empty"' in page and "năm 2031" in page
     assert reverse("admin:criteria_criteriaset_changelist") in page
-    # No table of zeros under the message.
-    assert 'id="report-rows"' not in page and "Số xã được đánh giá" not in page
+    # No totals of zeros, no chart: the table holds the message in place of its rows.
+    assert 'class="report-totals"' not in page and 'class="report-chart"' not in page
+    assert "Không có dòng nào khớp với bộ lọc" not in page
     printed = admin_client.get(reverse("reports:report", args=["criteria-summary"]), {**params, "print": "1"})
     assert "năm 2031" in printed.content.decode()
     xlsx = admin_client.get(reverse("reports:export", args=["criteria-matrix", "xlsx"]), params).content
