@@ -32,9 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from criteria import services
 from criteria.choices import AssessmentStatus
 from criteria.models import Assessment, CommuneYear, CriteriaSet, Criterion, PeriodLock
-from divisions.choices import UnitLevel
+from divisions.choices import UnitKind, UnitLevel
 from ntm_site.spreadsheets.errors import CellError
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import Column, NtmResource
@@ -182,6 +183,11 @@ class _AssessmentBase(NtmResource):
         else:
             row.error("commune", _("cần mã xã (hoặc tên xã)."))
         named_set = row.clean("criteria_set") if row.has("criteria_set") else None
+        if commune is not None and commune.kind != UnitKind.COMMUNE:
+            # A ward (phường), townlet or special zone is not scored against the rural criteria.
+            column = "commune" if row.raw("commune") is not None else "commune_name"
+            row.error(column, services.not_rural_message(commune))
+            return None
         if commune is None or not year or row.failed:
             return None
         criteria_set = named_set or self.chosen_set or self.default_set(year)
@@ -497,3 +503,7 @@ class AssessmentResource(_AssessmentBase):
                 values = {"commune": code, "commune_name": name, "year": year or None, "criterion": number}
                 out.append([values.get(c.key) for c in columns])
         return out
+
+
+# The 2026–2030 templates (indicator results, criteria sets, commune groups) register themselves.
+from criteria import indicator_resources  # noqa: E402, F401

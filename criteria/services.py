@@ -11,8 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from criteria.models import Assessment, CommuneYear, CriteriaSet, PeriodLock
-from divisions.choices import UnitLevel
+from criteria.choices import TargetBasis
+from criteria.models import (
+    Assessment,
+    CommuneClassification,
+    CommuneYear,
+    CriteriaSet,
+    Indicator,
+    IndicatorResult,
+    IndicatorTarget,
+    PeriodLock,
+)
+from criteria.scoring import criterion_status, indicator_result_judge
+from divisions.choices import UnitKind, UnitLevel
 
 UNLOCK_PERMISSION = "criteria.unlock_periodlock"
 
@@ -38,6 +49,8 @@ def commune_year_problems(*, commune, year: int, criteria_set: CriteriaSet | Non
     problems = {}
     if commune.level != UnitLevel.COMMUNE:
         problems["commune"] = _("{unit} không phải đơn vị cấp xã.").format(unit=commune.name)
+    elif commune.kind != UnitKind.COMMUNE:
+        problems["commune"] = not_rural_message(commune)
     elif not unit_exists_in_year(commune, year):
         problems["commune"] = _("{unit} (mã {code}) không tồn tại trong năm {year} (hiệu lực {span}).").format(
             unit=commune.name, code=commune.code, year=year, span=_span(commune)
@@ -54,6 +67,27 @@ def commune_year_problems(*, commune, year: int, criteria_set: CriteriaSet | Non
             year=year,
         )
     return problems
+
+
+def not_rural_message(unit) -> str:
+    """Why a ward, townlet or special zone gets no criteria sheet."""
+    return _("{unit} (mã {code}) là {kind}, không phải xã: chỉ xã được chấm theo bộ tiêu chí nông thôn mới.").format(
+        unit=unit.name, code=unit.code, kind=unit.get_kind_display().lower()
+    )
+
+
+def sheet_has_indicators(criteria_set) -> bool:
+    """Whether the set is scored indicator by indicator (it has indicators) rather than criterion by criterion."""
+    return criteria_set is not None and Indicator.objects.filter(criterion__criteria_set=criteria_set).exists()
+
+
+def no_group_message(commune, year: int) -> str:
+    """Why a commune cannot be scored against a grouped set, and where to set its group."""
+    return _(
+        "Xã {name} (mã {code}) chưa được phân nhóm cho năm {year}, nên chưa so được với mức chỉ tiêu "
+        "của bộ tiêu chí. Hãy ghi nhóm của xã ở mục “Phân nhóm xã” (Tiêu chí nông thôn mới → Phân nhóm xã) "
+        "hoặc nhập biểu mẫu commune-groups."
+    ).format(name=commune.name, code=commune.code, year=year)
 
 
 def lock_for(*, commune, year: int) -> PeriodLock | None:
@@ -134,3 +168,157 @@ def period_lock_unlock(*, lock: PeriodLock, user, reason: str = "") -> PeriodLoc
         lock._history_user = user
         lock.save()
     return lock
+
+
+# --- indicator-level scoring ------------------------------------------------------------
+
+
+class _ScoringData:
+    """What judging the sheets of some sets needs, read once: indicators per set, targets, groups."""
+
+    def __init__(self, set_ids, commune_years):
+        indicators = Indicator.objects.filter(criterion__criteria_set_id__in=set_ids).select_related("criterion")
+        self.indicators = {i.pk: i for i in indicators}
+        self.by_set = {}
+        for indicator in self.indicators.values():
+            self.by_set.setdefault(indicator.criterion.criteria_set_id, []).append(indicator)
+        self.targets = {}
+        for target in IndicatorTarget.objects.filter(indicator_id__in=self.indicators):
+            self.targets[(target.indicator_id, target.commune_group or target.region)] = target
+        self.sets = {s.pk: s for s in CriteriaSet.objects.filter(pk__in=set_ids)}
+        self.groups = {}
+        for year in {cy.year for cy in commune_years}:
+            communes = [cy.commune_id for cy in commune_years if cy.year == year]
+            for commune_id, group in CommuneClassification.objects.groups_in_year(year, communes).items():
+                self.groups[(commune_id, year)] = group
+
+    def group_of(self, commune_year):
+        criteria_set = self.sets[commune_year.criteria_set_id]
+        if criteria_set.target_basis != TargetBasis.GROUP:
+            return ""
+        return self.groups.get((commune_year.commune_id, commune_year.year))
+
+    def judge(self, result, group):
+        indicator = self.indicators[result.indicator_id]
+        if result.status_overridden:
+            return result.status
+        return indicator_result_judge(
+            indicator=indicator,
+            target=self.targets.get((indicator.pk, group)) if group else None,
+            value_number=result.value_number,
+            value_bool=result.value_bool,
+            value_text=result.value_text,
+            not_applicable=result.not_applicable,
+            current=result.status,
+        )
+
+
+def _in_chunks(queryset, field, ids, size=900):
+    """The rows of `queryset` whose `field` is one of `ids`, read 900 ids at a time (SQLite's variable limit)."""
+    for start in range(0, len(ids), size):
+        yield from queryset.filter(**{f"{field}__in": ids[start : start + size]}).iterator(chunk_size=5000)
+
+
+def _writer(model, *, user, reason):
+    from ntm_site.spreadsheets.history import BulkWriter
+
+    return BulkWriter(model, user=user, reason=str(reason))
+
+
+@transaction.atomic
+def commune_years_score(*, commune_years, user=None, reason: str = "", strict: bool = True) -> int:
+    """Judge every indicator result of these sheets and derive their criteria (Assessment rows), in bulk with history.
+
+    Sheets whose set has no indicators are left as they are (criterion-level scoring). A sheet of a
+    grouped set whose commune has no group for its year is refused (ValidationError naming the
+    commune) when `strict`, else left unscored. Returns the number of rows changed.
+    """
+    commune_years = list(commune_years)
+    if not commune_years:
+        return 0
+    data = _ScoringData({cy.criteria_set_id for cy in commune_years}, commune_years)
+    sheets = {cy.pk: cy for cy in commune_years if data.by_set.get(cy.criteria_set_id)}
+    if not sheets:
+        return 0
+    groups = {}
+    for cy in sheets.values():
+        group = data.group_of(cy)
+        if group is None:
+            if strict:
+                raise ValidationError(no_group_message(cy.commune, cy.year))
+            continue
+        groups[cy.pk] = group
+    today = timezone.localdate()
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    changed_results = []
+    statuses = {}  # (sheet, criterion) -> [status]
+    ids = list(groups)
+    for result in _in_chunks(IndicatorResult.objects.all(), "commune_year_id", ids):
+        group = groups[result.commune_year_id]
+        status = data.judge(result, group)
+        if status != result.status or result.commune_group != group:
+            result.status = status
+            result.commune_group = group
+            changed_results.append(result)
+        criterion_id = data.indicators[result.indicator_id].criterion_id
+        statuses.setdefault((result.commune_year_id, criterion_id), []).append(status)
+    sizes = {}
+    for indicator in data.indicators.values():
+        sizes[indicator.criterion_id] = sizes.get(indicator.criterion_id, 0) + 1
+    assessments = _in_chunks(Assessment.objects.all(), "commune_year_id", ids)
+    existing = {(a.commune_year_id, a.criterion_id): a for a in assessments}
+    new_rows, changed_rows = [], []
+    for (sheet_id, criterion_id), found in statuses.items():
+        status = criterion_status(found, sizes[criterion_id])
+        row = existing.get((sheet_id, criterion_id))
+        sheet = sheets[sheet_id]
+        if row is None:
+            new_rows.append(
+                Assessment(
+                    commune_year_id=sheet_id,
+                    commune_id=sheet.commune_id,
+                    year=sheet.year,
+                    criterion_id=criterion_id,
+                    status=status,
+                    assessed_by_id=user_id,
+                    assessed_on=today,
+                )
+            )
+        elif row.status != status:
+            row.status = status
+            row.assessed_by_id = user_id
+            row.assessed_on = today
+            changed_rows.append(row)
+    reason = reason or _("Chấm lại theo chỉ tiêu")
+    if changed_results:
+        _writer(IndicatorResult, user=user, reason=reason).update(changed_results, ["status", "commune_group"])
+    writer = _writer(Assessment, user=user, reason=reason)
+    writer.create(new_rows)
+    writer.update(changed_rows, ["status", "assessed_by_id", "assessed_on"])
+    return len(changed_results) + len(new_rows) + len(changed_rows)
+
+
+def commune_year_score(*, commune_year, user=None) -> int:
+    """Recompute every indicator result and every criterion of one sheet (see commune_years_score)."""
+    return commune_years_score(commune_years=[commune_year], user=user)
+
+
+@transaction.atomic
+def indicator_targets_rescore(*, indicators, user=None) -> int:
+    """Score again, after a target changed, every sheet holding a result of these indicators (history kept)."""
+    sheet_ids = IndicatorResult.objects.filter(indicator__in=indicators).values("commune_year_id")
+    sheets = CommuneYear.objects.filter(pk__in=sheet_ids).select_related("commune")
+    return commune_years_score(
+        commune_years=sheets, user=user, reason=_("Chấm lại vì mức chỉ tiêu thay đổi"), strict=False
+    )
+
+
+@transaction.atomic
+def commune_classification_rescore(*, commune, user=None) -> int:
+    """Score again a commune's sheets of grouped sets after its group changed (history kept)."""
+    sheets = CommuneYear.objects.filter(commune=commune, criteria_set__target_basis=TargetBasis.GROUP).select_related(
+        "commune"
+    )
+    return commune_years_score(
+        commune_years=sheets, user=user, reason=_("Chấm lại vì nhóm của xã thay đổi"), strict=False
+    )

@@ -41,7 +41,7 @@ REFERENCE = (
     "sponsorship.supportcategory",
 )
 RECORDS = ("criteria.*", "sponsorship.*", "meetings.*", "reports.*")
-COMMUNE_YEAR_RECORDS = ("criteria.communeyear", "criteria.assessment", "criteria.evidence")
+COMMUNE_YEAR_RECORDS = ("criteria.communeyear", "criteria.assessment", "criteria.evidence", "criteria.indicatorresult")
 SPONSOR_RECORDS = (
     "sponsorship.supportrecord",
     "sponsorship.initiative",
