@@ -43,14 +43,25 @@ from django.db.models.functions import Coalesce, Round
 
 from criteria.choices import COUNTS_AS_MET, AssessmentStatus, RecognitionAction, SetLevel
 
-# Bands of "criteria met" the reports print, as (key, lowest, highest); None = open end.
-BANDS = (
-    ("band_19", 19, None),
-    ("band_15_18", 15, 18),
-    ("band_10_14", 10, 14),
-    ("band_5_9", 5, 9),
-    ("band_under_5", None, 4),
-)
+
+def bands_for(size: int) -> tuple[tuple[str, int | None, int | None], ...]:
+    """The bands of "criteria met" the reports print for a set of `size` criteria, as (key, lowest, highest)
+    with None for an open end: all of them, from three quarters, from half, from a quarter (each rounded up),
+    and under a quarter. For 19 criteria: 19 / 15–18 / 10–14 / 5–9 / under 5; for 10: 10 / 8–9 / 5–7 / 3–4 /
+    under 3. A band left empty by a very small set is dropped."""
+    if size <= 0:
+        return ()
+    three_quarters, half, quarter = -(-3 * size // 4), -(-size // 2), -(-size // 4)
+    middle = [(three_quarters, size - 1), (half, three_quarters - 1), (quarter, half - 1)]
+    bands = [(f"band_{size}", size, None)]
+    bands += [(f"band_{low}_{high}" if high > low else f"band_{low}", low, high) for low, high in middle if low <= high]
+    if quarter > 0:
+        bands.append((f"band_under_{quarter}", None, quarter - 1))
+    return tuple(bands)
+
+
+# The bands of the 19-criterion sets (2010–2025): band_19, band_15_18, band_10_14, band_5_9, band_under_5.
+BANDS = bands_for(19)
 
 _TENTH = Decimal("0.1")
 
@@ -128,14 +139,14 @@ def _meets_all():
 NO_LIMIT = 10**9
 
 
-def _summary_aggregates():
+def _summary_aggregates(bands=BANDS):
     """Aggregates over rows that carry `met`, `meets_all` and a `key` (one row per commune-year)."""
     aggregates = {
         "communes": Count("key"),
         "average_met": _RoundToTenth(Avg("met")),
         "all_met": Count("key", filter=Q(meets_all=True)),
     }
-    for key, low, high in BANDS:
+    for key, low, high in bands:
         band = Q()
         if low is not None:
             band &= Q(met__gte=low)
@@ -235,9 +246,9 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         """Commune-years whose commune had reached standard on `on` (see with_figures)."""
         return self.with_figures(on, criteria_set).filter(reached=True)
 
-    def area_summary(self) -> dict:
+    def area_summary(self, bands=BANDS) -> dict:
         """The area's figures over these commune-years (filter to one year and one set first);
-        a sheet with no result yet is not counted as assessed:
+        a sheet with no result yet is not counted as assessed (`bands`: bands_for(the set's size)):
 
         {"communes": commune-years counted, "average_met": Decimal with one decimal or None,
          "all_met": how many met every criterion of their set, "band_19", "band_15_18", "band_10_14",
@@ -247,7 +258,7 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         rows = self.order_by().filter(has_results).with_met().annotate(key=F("pk"))
         # The LIMIT keeps the rows a subquery of their own: PostgreSQL would otherwise inline it and count each
         # sheet's criteria once per aggregate naming `met` (eight times; seconds over a whole country).
-        return rows[:NO_LIMIT].aggregate(**_summary_aggregates())
+        return rows[:NO_LIMIT].aggregate(**_summary_aggregates(bands))
 
 
 class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):

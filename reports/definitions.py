@@ -1,4 +1,4 @@
-"""The seven reports. Each one: its parameters (a FilterSet), its columns, and compute() from SQL aggregations.
+"""The eight reports. Each one: its parameters (a FilterSet), its columns, and compute() from SQL aggregations.
 
 The figures come from the owning apps' querysets (criteria, sponsorship, meetings) where they
 exist, and from reports.queries for what is specific to one report.
@@ -12,7 +12,10 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from criteria import selectors
-from criteria.models import Assessment
+from criteria.choices import CommuneGroup, TargetBasis
+from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorResult
+from criteria.querysets import bands_for
+from divisions.choices import UnitLevel
 from meetings.choices import TaskStatus
 from reports import charts, queries
 from reports.filters import (
@@ -31,14 +34,7 @@ from sponsorship.models import Assignment, Initiative, Organisation, SupportReco
 
 K = ColumnKind
 ROLE_LABELS = dict(AssignmentRole.choices)
-# criteria.querysets.BANDS keys -> the band labels of the JSON totals and their Vietnamese names.
-BANDS = {
-    "band_19": ("19", _("Đạt 19 tiêu chí")),
-    "band_15_18": ("15-18", _("Từ 15 đến 18 tiêu chí")),
-    "band_10_14": ("10-14", _("Từ 10 đến 14 tiêu chí")),
-    "band_5_9": ("5-9", _("Từ 5 đến 9 tiêu chí")),
-    "band_under_5": ("0-4", _("Dưới 5 tiêu chí")),
-}
+COMMUNE_GROUPS = dict(CommuneGroup.choices)
 SPONSOR_PERMS = ("sponsorship.view_assignment", "sponsorship.view_supportrecord")
 CRITERIA_PERMS = ("criteria.view_assessment",)
 
@@ -251,6 +247,84 @@ def _with_standard(sheets, filterset):
     params = filterset.params
     on = selectors.day_for_year(int(params["year"]))
     return sheets.with_figures(on, selectors.standard_set(params.get("criteria_set")))
+def _report_year(filterset) -> int | None:
+    year = filterset.params.get("year")
+    return int(year) if year not in (None, "") else None
+
+
+def report_set(filterset) -> CriteriaSet | None:
+    """The criteria set the criteria reports read, with its `size` (number of criteria): the set chosen, else the
+    national commune set in force in the report's year. None when no set covers the year. One query, kept on the
+    filterset for the columns and the figures."""
+    if not hasattr(filterset, "_report_set"):
+        chosen, year = filterset.params.get("criteria_set"), _report_year(filterset)
+        sets = CriteriaSet.objects.with_size()
+        if chosen is not None:
+            found = sets.filter(pk=chosen.pk).first()
+        else:
+            found = sets.national_commune().covering(year).order_by("-valid_from_year").first() if year else None
+        filterset._report_set = found
+    return filterset._report_set
+
+
+def _where_to_load() -> str:
+    """Where a criteria set is loaded, named as the admin menu names it."""
+    meta = CriteriaSet._meta
+    return str(
+        _("{app} › {model} (nhập tệp Excel theo mẫu “criteria-sets”)").format(
+            app=meta.app_config.verbose_name, model=str(meta.verbose_name_plural).capitalize()
+        )
+    )
+
+
+def no_set_message(filterset) -> str | None:
+    """Why a criteria report has no figures at all, or None: no set covers the year, or the chosen set is not
+    in force in it. The reader is told where to load a set instead of reading a page of zeros."""
+    year, chosen = _report_year(filterset), filterset.params.get("criteria_set")
+    if year is None:
+        return None
+    if chosen is not None and not chosen.covers_year(year):
+        return str(
+            _(
+                "Bộ tiêu chí “{set}” áp dụng từ năm {first} đến năm {last}, không áp dụng cho năm {year}: chọn bộ "
+                "tiêu chí của năm {year}, hoặc nạp bộ tiêu chí ở {where}."
+            ).format(
+                set=chosen.short_label,
+                first=chosen.valid_from_year,
+                last=chosen.valid_to_year or "…",
+                year=year,
+                where=_where_to_load(),
+            )
+        )
+    if report_set(filterset) is None:
+        return str(
+            _(
+                "Chưa có bộ tiêu chí quốc gia về xã nông thôn mới nào áp dụng cho năm {year}, nên chưa có số liệu để "
+                "tổng hợp. Nạp bộ tiêu chí của năm này ở {where}, rồi xem lại báo cáo."
+            ).format(year=year, where=_where_to_load())
+        )
+    return None
+
+
+def band_labels(size: int) -> list[tuple[str, str, object]]:
+    """(criteria.querysets key, JSON key, Vietnamese label) of each band of criteria met for a set of `size`
+    criteria: for 19, "19", "15-18", "10-14", "5-9", "0-4" as the reports have always printed them."""
+    labelled = []
+    for key, low, high in bands_for(size):
+        if high is None:
+            labelled.append((key, str(low), _("Đạt {n} tiêu chí").format(n=low)))
+        elif low is None:
+            labelled.append((key, f"0-{high}", _("Dưới {n} tiêu chí").format(n=high + 1)))
+        elif low == high:
+            labelled.append((key, str(low), _("Đạt {n} tiêu chí").format(n=low)))
+        else:
+            labelled.append((key, f"{low}-{high}", _("Từ {low} đến {high} tiêu chí").format(low=low, high=high)))
+    return labelled
+
+
+def _set_size(filterset) -> int:
+    found = report_set(filterset)
+    return found.size if found is not None else 0
 
 
 @register
@@ -277,19 +351,23 @@ class CriteriaSummary(Report):
             Column("communes", _("Số xã được đánh giá"), K.INT),
             Column("average_met", _("Bình quân số tiêu chí đạt/xã"), K.DECIMAL),
             Column("reached", _("Số xã đạt chuẩn"), K.INT),
-            *(Column(f"bands.{key}", label, K.INT) for key, label in BANDS.values()),
+            *(Column(f"bands.{key}", label, K.INT) for _band, key, label in band_labels(_set_size(filterset))),
         ]
 
     def compute(self, filterset, row_limit=None):
+        empty = no_set_message(filterset)
+        if empty:
+            return {"totals": {}, "rows": [], "empty": empty}
         sheets = _commune_years(filterset)
-        summary = sheets.area_summary()
+        bands = band_labels(_set_size(filterset))
+        summary = sheets.area_summary(bands=bands_for(_set_size(filterset)))
         totals = {
             "communes": summary["communes"],
             # Floats with one decimal: JSON prints 9.8, not "9.8".
             "average_met": _one_decimal(summary["average_met"]),
             "reached": _with_standard(sheets, filterset).filter(reached=True).count(),
             "all_met": summary["all_met"],
-            "bands": {key: summary[band] for band, (key, _label) in BANDS.items()},
+            "bands": {key: summary[band] for band, key, _label in bands},
         }
         rows = [
             {**{k: r[k] for k in ("number", "name", "assessed", "met")}, "rate": _one_decimal(r["rate"])}
@@ -329,6 +407,9 @@ class CriteriaMatrix(Report):
     ]
 
     def compute(self, filterset, row_limit=None):
+        empty = no_set_message(filterset)
+        if empty:
+            return {"totals": {}, "rows": [], "columns": self.base_columns(), "empty": empty}
         params = filterset.params
         sheets = _commune_years(filterset)
         rows_qs = queries.with_target_year(_with_standard(sheets, filterset))
@@ -344,18 +425,25 @@ class CriteriaMatrix(Report):
             "reached": figures["reached_count"],
         }
         listed = rows_qs.values(
-            "pk", "commune__code", "commune__name", "commune__parent__name", "met", "target_year", "reached"
+            "pk",
+            "commune__code",
+            "commune__name",
+            "commune__parent__name",
+            "commune__parent__level",
+            "met",
+            "target_year",
+            "reached",
         ).order_by("commune__parent__name", "commune__name", "commune__code")
+        # The columns are the criteria of the set (tc1 … tc10 for QĐ 51/2025, tc1 … tc19 before).
+        numbers = queries.set_numbers(report_set(filterset))
         if row_limit:
-            # A page: the statuses of the rows it shows; the columns are every criterion assessed in the area.
+            # A page: the statuses of the rows it shows.
             listed = list(listed[:row_limit])
             cells = queries.matrix_cells([r["pk"] for r in listed])
-            numbers = queries.matrix_numbers(sheets)
         else:
-            # A download: every status of the area in one query, the columns read off them.
+            # A download: every status of the area in one query.
             listed = list(listed)
             cells = queries.matrix_cells(rows_qs if narrowed else sheets)
-            numbers = queries.matrix_numbers(sheets) if narrowed else sorted({n for c in cells.values() for n in c})
         no_cells = dict.fromkeys(numbers)
         rows = [
             {
@@ -369,10 +457,10 @@ class CriteriaMatrix(Report):
             }
             for r in listed
         ]
+        # On the 2025 map a commune sits directly under its province: the column says so.
+        under_district = not listed or any(r["commune__parent__level"] == UnitLevel.DISTRICT for r in listed)
         columns = [
-            Column("code", _("Mã xã"), width=8),
-            Column("commune", _("Tên xã"), width=24),
-            Column("district", _("Huyện"), width=18),
+            *self.base_columns(under_district),
             *(Column(f"tc{n}", _("TC{n}").format(n=n), K.STATUS, width=5) for n in numbers),
             Column("met", _("Số TC đạt"), K.INT, width=8),
             Column("target_year", _("Năm về đích"), K.YEAR, width=9),
@@ -380,8 +468,150 @@ class CriteriaMatrix(Report):
         ]
         return {"totals": totals, "rows": rows, "columns": columns, "row_count": figures["communes"]}
 
+    @staticmethod
+    def base_columns(under_district: bool = True) -> list[Column]:
+        return [
+            Column("code", _("Mã xã"), width=8),
+            Column("commune", _("Tên xã"), width=24),
+            Column("district", _("Huyện") if under_district else _("Tỉnh/thành phố"), width=18),
+        ]
+
     def get_columns(self, filterset):
         return []
+
+
+# --- 4b. indicator-summary ------------------------------------------------------------------------
+
+
+def no_indicators_message(criteria_set) -> str:
+    return str(
+        _(
+            "Bộ tiêu chí “{set}” chưa có chỉ tiêu nào, nên chưa có kết quả theo chỉ tiêu để tổng hợp. Nạp các chỉ "
+            "tiêu và mức chỉ tiêu của bộ ở {where}, rồi xem lại báo cáo."
+        ).format(set=criteria_set.short_label, where=_where_to_load())
+    )
+
+
+def _group_columns(groups) -> list[Column]:
+    columns = []
+    for group in groups:
+        label = COMMUNE_GROUPS[group]
+        columns += [
+            Column(f"assessed_{group}", _("{group}: số xã được đánh giá").format(group=label), K.INT, width=11),
+            Column(f"met_{group}", _("{group}: số xã đạt").format(group=label), K.INT, width=10),
+            Column(f"rate_{group}", _("{group}: tỷ lệ đạt (%)").format(group=label), K.PERCENT, width=10),
+        ]
+    return columns
+
+
+def _report_groups(filterset) -> tuple[str, ...]:
+    """The commune groups a set's targets are set for (nhóm 1/2/3 of QĐ 51/2025); none for a region set."""
+    found = report_set(filterset)
+    return tuple(COMMUNE_GROUPS) if found is not None and found.target_basis == TargetBasis.GROUP else ()
+
+
+@register
+class IndicatorSummary(Report):
+    slug = "indicator-summary"
+    title = _("Tổng hợp kết quả thực hiện các chỉ tiêu")
+    description = _(
+        "Một địa bàn trong một năm: mỗi chỉ tiêu của bộ tiêu chí một dòng, với số xã được đánh giá, số xã đạt và "
+        "tỷ lệ đạt, chung và theo từng nhóm xã (nhóm 1, 2, 3 của Quyết định 51/2025/QĐ-TTg), chỉ tiêu yếu nhất "
+        "trước. Chỉ tiêu “không áp dụng” được tính là đạt."
+    )
+    filterset_class = CriteriaSummaryFilterSet
+    permissions = CRITERIA_PERMS
+
+    def get_columns(self, filterset):
+        return [
+            Column("code", _("Mã chỉ tiêu"), width=9),
+            Column("criterion", _("Tiêu chí số"), K.INT, width=8),
+            Column("indicator", _("Nội dung chỉ tiêu"), width=50),
+            Column("unit", _("Đơn vị tính"), width=10),
+            Column("assessed", _("Số xã được đánh giá"), K.INT, width=11),
+            Column("met", _("Số xã đạt"), K.INT, width=10),
+            Column("rate", _("Tỷ lệ đạt (%)"), K.PERCENT, width=10),
+            *_group_columns(_report_groups(filterset)),
+        ]
+
+    def get_total_columns(self, filterset):
+        return [
+            Column("communes", _("Số xã được đánh giá"), K.INT),
+            *(
+                Column(f"groups.{group}", _("Số xã được đánh giá – {group}").format(group=COMMUNE_GROUPS[group]), K.INT)
+                for group in _report_groups(filterset)
+            ),
+            Column("indicators", _("Số chỉ tiêu của bộ tiêu chí"), K.INT),
+            Column("results", _("Số kết quả chỉ tiêu"), K.INT),
+            Column("met", _("Số kết quả đạt"), K.INT),
+            Column("rate", _("Tỷ lệ kết quả đạt (%)"), K.PERCENT),
+        ]
+
+    def compute(self, filterset, row_limit=None):
+        empty = no_set_message(filterset)
+        if empty:
+            return {"totals": {}, "rows": [], "empty": empty}
+        criteria_set = report_set(filterset)
+        indicators = {
+            i["pk"]: i
+            for i in Indicator.objects.filter(criterion__criteria_set=criteria_set).values(
+                "pk", "code", "text", "unit", "criterion__number"
+            )
+        }
+        if not indicators:
+            return {"totals": {}, "rows": [], "empty": no_indicators_message(criteria_set)}
+        sheets = filterset.qs if filterset.params.get("criteria_set") else filterset.qs.national()
+        results = IndicatorResult.objects.filter(commune_year__in=sheets.values("pk"), indicator__in=list(indicators))
+        groups = _report_groups(filterset)
+        figures = queries.indicator_totals(results, groups)
+        rows, assessed = [], set()
+        for r in queries.indicator_rates(results, groups):
+            assessed.add(r["indicator"])
+            rows.append(self._row(indicators[r["indicator"]], r, groups))
+        # Indicators nobody has a result for yet come last, with no rate.
+        rows += [self._row(i, {}, groups) for pk, i in indicators.items() if pk not in assessed]
+        totals = {
+            "communes": figures["communes"],
+            "groups": {group: figures[f"communes_{group}"] for group in groups},
+            "indicators": len(indicators),
+            "results": figures["results"],
+            "met": figures["met"],
+            "rate": _one_decimal(round_half_up(figures["met"] * 100 / figures["results"], 1))
+            if figures["results"]
+            else None,
+        }
+        if not groups:
+            del totals["groups"]
+        return {"totals": totals, "rows": rows}
+
+    @staticmethod
+    def _row(indicator, figures, groups) -> dict:
+        row = {
+            "code": indicator["code"],
+            "criterion": indicator["criterion__number"],
+            "indicator": indicator["text"],
+            "unit": indicator["unit"],
+            "assessed": figures.get("assessed", 0),
+            "met": figures.get("met", 0),
+            "rate": _one_decimal(figures.get("rate")),
+        }
+        for group in groups:
+            for measure in ("assessed", "met"):
+                row[f"{measure}_{group}"] = figures.get(f"{measure}_{group}", 0)
+            row[f"rate_{group}"] = _one_decimal(figures.get(f"rate_{group}"))
+        return row
+
+    def chart(self, result):
+        rows = [r for r in result.rows if r["rate"] is not None][:20]
+        if not rows:
+            return None
+        return charts.bar_chart(
+            _("Tỷ lệ xã đạt từng chỉ tiêu (%), 20 chỉ tiêu yếu nhất"),
+            [_("{code}. {text}").format(code=r["code"], text=r["indicator"]) for r in rows],
+            [(_("Tỷ lệ đạt"), [r["rate"] for r in rows])],
+            formatter=charts.percent_formatter,
+            max_value=100,
+        )
 
 
 # --- 5. support-ledger -------------------------------------------------------------------------

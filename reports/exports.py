@@ -221,8 +221,11 @@ def to_xlsx(result: ReportResult) -> bytes:
     columns = result.columns
     main = _Sheet(wb, _("Báo cáo"))
     totals = len(result.total_items())
-    header_row = 5 + (totals + 1 if totals else 0)
+    header_row = 5 + (totals + 1 if totals else 0) + (2 if result.empty else 0)
     _layout(main, result, columns, result.rows, header_row)
+    if result.empty:
+        main.ws.merged_cells.add(CellRange(min_row=5, min_col=1, max_row=5, max_col=max(len(columns), 4)))
+        main.ws.row_dimensions[5].height = 15 * max(2, min(6, len(result.empty) // 90 + 1))
     # Frozen header; the matrix also keeps the commune columns in view while scrolling right.
     frozen_columns = 3 if result.report.landscape else 0
     ws = main.ws
@@ -234,6 +237,10 @@ def to_xlsx(result: ReportResult) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _title_block(main, result)
+    if result.empty:
+        # No figures at all: the reason and where to fix it, above an empty table.
+        main.append([main.text(result.empty, font=Font(bold=True), alignment=Alignment(wrap_text=True))])
+        main.append()
     _totals_block(main, result)
     _table(main, columns, result.rows)
     for table in result.tables:

@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -31,11 +32,11 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, NullIf, TruncMonth
 
-from criteria.choices import SetLevel
-from criteria.models import Assessment, Target
-from criteria.querysets import NO_LIMIT
+from criteria.choices import COUNTS_AS_MET, SetLevel
+from criteria.models import Assessment, Criterion, Target
+from criteria.querysets import NO_LIMIT, _RoundToTenth
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
 
@@ -68,14 +69,11 @@ def initiatives_by_field_and_status(initiatives) -> list[dict]:
 # --- criteria-matrix (would belong in criteria.querysets as CommuneYear.with_cells) ------------
 
 
-def matrix_numbers(sheets) -> list[int]:
-    """The criterion numbers assessed in any of `sheets`."""
-    return list(
-        Assessment.objects.filter(commune_year__in=sheets.values("pk"))
-        .order_by("criterion__number")
-        .values_list("criterion__number", flat=True)
-        .distinct()
-    )
+def set_numbers(criteria_set) -> list[int]:
+    """The criterion numbers of a set, in order (none for no set)."""
+    if criteria_set is None:
+        return []
+    return list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number").values_list("number", flat=True))
 
 
 def with_target_year(commune_years):
@@ -112,6 +110,57 @@ def matrix_totals(rows) -> dict:
     return rows[:NO_LIMIT].aggregate(
         communes=Count("pk"), average_met=Avg("met"), reached_count=Count("pk", filter=Q(reached=True))
     )
+
+
+# --- indicator-summary (would belong in criteria.querysets as IndicatorResult.objects.rates) -------
+
+
+def _rate(met, assessed):
+    """met / assessed as a percentage with one decimal; NULL when nothing was assessed."""
+    return _RoundToTenth(ExpressionWrapper(F(met) * 100.0 / NullIf(F(assessed), Value(0)), output_field=FloatField()))
+
+
+def _met(**condition) -> Count:
+    return Count("pk", filter=Q(status__in=COUNTS_AS_MET, **condition))
+
+
+def indicator_rates(results, groups=()) -> list[dict]:
+    """Each indicator's figures over `results` (IndicatorResult rows), weakest first, in one query:
+
+    {"indicator", "assessed", "met", "rate"} and, for each commune group of `groups`,
+    "assessed_<group>", "met_<group>", "rate_<group>" (rate None where that group has no result).
+    A result "không áp dụng" counts as met. Ties go by criterion number, then the indicator's order.
+    """
+    measures = {"assessed": Count("pk"), "met": _met()}
+    rates = {"rate": _rate("met", "assessed")}
+    for group in groups:
+        measures[f"assessed_{group}"] = Count("pk", filter=Q(commune_group=group))
+        measures[f"met_{group}"] = _met(commune_group=group)
+        rates[f"rate_{group}"] = _rate(f"met_{group}", f"assessed_{group}")
+    return list(
+        results.order_by()
+        .values("indicator")
+        .annotate(**measures)
+        .annotate(**rates)
+        .order_by(
+            F("rate").asc(nulls_last=True),
+            "indicator__criterion__number",
+            "indicator__position",
+            "indicator__code",
+        )
+    )
+
+
+def indicator_totals(results, groups=()) -> dict:
+    """Commune-years with a result, results and results met over `results`, and the commune-years of each group."""
+    figures = {
+        "communes": Count("commune_year", distinct=True),
+        "results": Count("pk"),
+        "met": _met(),
+    }
+    for group in groups:
+        figures[f"communes_{group}"] = Count("commune_year", distinct=True, filter=Q(commune_group=group))
+    return results.order_by().aggregate(**figures)
 
 
 # --- support-ledger (a free grouping; sponsorship.querysets has the fixed ones) -------------------

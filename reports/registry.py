@@ -97,6 +97,8 @@ class ReportResult:
     generated_at: datetime.datetime = field(default_factory=timezone.localtime)
     # How many rows there are when `rows` holds only the first ones (a page); None: all of them.
     row_count: int | None = None
+    # Why there are no figures at all (e.g. no criteria set covers the year), said instead of a table of zeros.
+    empty: str | None = None
 
     @property
     def total_rows(self) -> int:
@@ -127,6 +129,8 @@ class ReportResult:
         }
         if self.tables:
             data["tables"] = {t.key: [json_value(row) for row in t.rows] for t in self.tables}
+        if self.empty:
+            data["empty"] = self.empty
         return data
 
 
@@ -179,13 +183,14 @@ class Report:
             params=filterset.json_params(),
             filters=filterset.display_params(),
             totals=computed["totals"],
-            total_columns=self.get_total_columns(filterset),
+            total_columns=[] if computed.get("empty") else self.get_total_columns(filterset),
             columns=computed.get("columns") or self.get_columns(filterset),
             rows=computed["rows"],
             tables=computed.get("tables", []),
             notes=notes,
             extra=computed.get("extra", {}),
             row_count=computed.get("row_count"),
+            empty=computed.get("empty"),
         )
 
     def get_columns(self, filterset) -> list[Column]:
@@ -195,9 +200,10 @@ class Report:
         return self.total_columns
 
     def compute(self, filterset, row_limit: int | None = None) -> dict:
-        """{"totals": {...}, "rows": [...], optional "tables", "columns", "notes", "extra"}; a report whose
+        """{"totals": {...}, "rows": [...], optional "tables", "columns", "notes", "extra", "empty"}; a report whose
         rows can run into the thousands may stop at `row_limit` rows and say how many there are ("row_count",
-        Table.row_count). Totals are over every row."""
+        Table.row_count). Totals are over every row. "empty" (a sentence) says why there are no figures at all and
+        where to fix it: the page, the downloads and the drafts say it instead of printing zeros."""
         raise NotImplementedError
 
     def chart(self, result: ReportResult) -> str | None:

@@ -107,8 +107,16 @@ def report_page(request, slug: str):
         param_items=[(key, value) for key, values in _params(request).lists() for value in values],
         saved_filters=SavedFilter.objects.visible_to(request.user).for_report(slug).select_related("owner"),
         save_form=SaveFilterForm(user=request.user),
+        criteria_sets_url=_criteria_sets_url(request, result),
     )
     return TemplateResponse(request, template, context)
+
+
+def _criteria_sets_url(request, result) -> str | None:
+    """Where an empty criteria report sends its reader to load a criteria set (when they may open that page)."""
+    if result is None or not result.empty or not request.user.has_perm("criteria.view_criteriaset"):
+        return None
+    return reverse("admin:criteria_criteriaset_changelist")
 
 
 def export(request, slug: str, fmt: str):

@@ -5,8 +5,8 @@ style of Nghị định 30/2020/NĐ-CP or the Party style of Hướng dẫn 36-H
 issuing organisation (`issuer_for_organisation`) unless the caller overrides it. The
 generators fill it from the records:
 
-- `report_document(result)`: a report result of `decision-review`, `sponsor-scorecard` or
-  `criteria-summary` (the dict `export_report --format json` prints) -> `DocumentFile`;
+- `report_document(result)`: a report result of `decision-review`, `sponsor-scorecard`,
+  `criteria-summary` or `indicator-summary` (the dict `export_report --format json` prints) -> `DocumentFile`;
 - `meeting_document(meeting, "minutes" | "conclusions")` -> `DocumentFile`.
 """
 
@@ -25,6 +25,7 @@ from reports.documents.reports import (
     REPORT_DOCUMENTS,
     criteria_summary_document,
     decision_review_document,
+    indicator_summary_document,
     report_document,
     sponsor_scorecard_document,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "conclusion_notice_document",
     "criteria_summary_document",
     "decision_review_document",
+    "indicator_summary_document",
     "issuer_for_organisation",
     "issuer_from_text",
     "meeting_document",

@@ -583,11 +583,7 @@ def _criteria_summary(result, *, issuer, style, date):
     unit, area_name = _area(params)
     decision = _decision(params.get("decision"))
     if issuer is None:
-        if unit is not None and unit.level == 2:
-            committee = _("Ủy ban nhân dân {district}").format(district=lower_first(unit.name))
-            issuer = issuer_from_text(committee, province=unit, style=style)
-        else:
-            issuer = _coordination_office(unit, style=style)
+        issuer = _area_issuer(unit, style=style)
     area = lower_first(area_name) if area_name else ""
     if decision is not None and not area:
         area = _("các xã theo {label}").format(label=_decision_label(decision, decision.symbol))
@@ -615,6 +611,9 @@ def _criteria_summary(result, *, issuer, style, date):
     )
     doc.heading(_("I. KẾT QUẢ CHUNG"))
     sentence = []
+    if result.get("empty"):
+        # No set covers the year: the draft says why there are no figures, as the page does.
+        doc.paragraph(result["empty"])
     if communes == 0:
         doc.paragraph(
             _("{When}chưa có xã nào {where} được đánh giá trên hệ thống (0 xã).").format(
@@ -676,6 +675,14 @@ def _criteria_summary(result, *, issuer, style, date):
     doc.paragraph(PLACEHOLDER)
     doc.closing(recipients=_recipients())
     return doc
+
+
+def _area_issuer(unit, *, style=None) -> Issuer:
+    """Who reports on an area's criteria: the district's People's Committee, else the coordination office."""
+    if unit is not None and unit.level == 2:
+        committee = _("Ủy ban nhân dân {district}").format(district=lower_first(unit.name))
+        return issuer_from_text(committee, province=unit, style=style)
+    return _coordination_office(unit, style=style)
 
 
 def _criteria_table(doc, rows):
@@ -740,12 +747,146 @@ def _band_words(band: str) -> str:
     return text
 
 
+# -- indicator-summary ----------------------------------------------------------------------------
+
+
+def _group_name(group: str) -> str:
+    """ "nhom_1" -> "xã nhóm 1", from the choice's own label."""
+    from criteria.choices import CommuneGroup
+
+    try:
+        return lower_first(str(CommuneGroup(group).label))
+    except ValueError:
+        return group
+
+
+def indicator_summary_document(
+    result: dict, *, issuer: Issuer | None = None, style: str | None = None, date: datetime.date | None = None
+) -> OfficialDocument:
+    """An area's yearly results per indicator: communes assessed per group, results met, the weakest indicators,
+    and the table of every indicator with its rate overall and per commune group."""
+    with translation.override("vi"):
+        return _indicator_summary(result, issuer=issuer, style=style, date=date)
+
+
+def _indicator_summary(result, *, issuer, style, date):
+    params, totals, rows = result.get("params", {}), result.get("totals", {}), result.get("rows", [])
+    year = params.get("year")
+    unit, area_name = _area(params)
+    if issuer is None:
+        issuer = _area_issuer(unit, style=style)
+    in_year = _(" năm {year}").format(year=year) if year else ""
+    title = _("Kết quả thực hiện các chỉ tiêu của Bộ tiêu chí quốc gia về xã nông thôn mới{year}{area}").format(
+        year=in_year, area=_(" trên địa bàn {area}").format(area=lower_first(area_name)) if area_name else ""
+    )
+    doc = OfficialDocument(issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, style=style)
+    where = _("toàn {area}").format(area=lower_first(area_name)) if area_name else _("toàn địa bàn")
+    doc.paragraph(
+        _(
+            "Báo cáo tổng hợp kết quả đánh giá từng chỉ tiêu của Bộ tiêu chí quốc gia về xã nông thôn mới{year} "
+            "{where}, theo số liệu trên Hệ thống hồ sơ nông thôn mới."
+        ).format(year=in_year, where=where)
+    )
+    doc.heading(_("I. KẾT QUẢ CHUNG"))
+    if result.get("empty"):
+        doc.paragraph(result["empty"])
+    communes, groups = totals.get("communes"), totals.get("groups") or {}
+    used = {"communes", "groups", "indicators", "results", "met", "rate"}
+    when = _("Năm {year}, ").format(year=year) if year else ""
+    if communes == 0:
+        doc.paragraph(
+            _("{When}chưa có xã nào {where} có kết quả theo chỉ tiêu trên hệ thống (0 xã).").format(
+                When=when, where=lower_first(where)
+            )
+        )
+    elif communes:
+        sentence = _("{When}{where} có {communes} xã được đánh giá theo {indicators} chỉ tiêu").format(
+            When=when, where=where, communes=vn_int(communes), indicators=vn_int(totals.get("indicators") or 0)
+        )
+        if groups:
+            sentence += _(" (trong đó {groups})").format(
+                groups=join_vi(
+                    [_("{group}: {count} xã").format(group=_group_name(g), count=vn_int(n)) for g, n in groups.items()]
+                )
+            )
+        if totals.get("rate") is not None:
+            sentence += _("; {met}/{results} kết quả chỉ tiêu đạt ({rate})").format(
+                met=vn_int(totals.get("met") or 0),
+                results=vn_int(totals.get("results") or 0),
+                rate=vn_percent(_rate(totals["rate"])),
+            )
+        doc.paragraph(sentence + ".")
+        weakest = [row for row in rows if row.get("rate") is not None and _rate(row["rate"]) < 100][:5]
+        if weakest:
+            doc.paragraph(
+                _("Các chỉ tiêu có tỷ lệ xã đạt thấp nhất: {list}.").format(
+                    list="; ".join(
+                        _("chỉ tiêu {code} ({text}): {met}/{assessed} xã đạt, {rate}").format(
+                            code=row.get("code"),
+                            text=lower_first(row.get("indicator", "")),
+                            met=vn_int(row.get("met") or 0),
+                            assessed=vn_int(row.get("assessed") or 0),
+                            rate=vn_percent(_rate(row["rate"])),
+                        )
+                        for row in weakest
+                    )
+                )
+            )
+    _other_totals(doc, result, used)
+    if rows:
+        _indicator_table(doc, rows, list(groups))
+        doc.heading(_("III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI"))
+    else:
+        doc.heading(_("II. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI"))
+    doc.paragraph(PLACEHOLDER)
+    doc.closing(recipients=_recipients())
+    return doc
+
+
+def _indicator_table(doc, rows, groups):
+    """Every indicator in the set's order, with its rate overall and per commune group."""
+    doc.heading(_("II. KẾT QUẢ THEO TỪNG CHỈ TIÊU"))
+
+    def percent(value):
+        return vn_percent(_rate(value)) if value is not None else ""
+
+    in_order = sorted(rows, key=lambda row: (int(row.get("criterion") or 0), _code_key(row.get("code"))))
+    doc.table(
+        [
+            Column(_("Mã chỉ tiêu"), 1, centered=True),
+            Column(_("Nội dung chỉ tiêu"), 4.5),
+            Column(_("Số xã được đánh giá"), 1.2, numeric=True),
+            Column(_("Số xã đạt"), 1.1, numeric=True),
+            Column(_("Tỷ lệ đạt"), 1.2, numeric=True),
+            *(Column(_("Tỷ lệ đạt – {group}").format(group=_group_name(g)), 1.2, numeric=True) for g in groups),
+        ],
+        [
+            [
+                str(row.get("code", "")),
+                row.get("indicator", ""),
+                vn_int(row.get("assessed") or 0),
+                vn_int(row.get("met") or 0),
+                percent(row.get("rate")),
+                *(percent(row.get(f"rate_{g}")) for g in groups),
+            ]
+            for row in in_order
+        ],
+        caption=_("Biểu tổng hợp tỷ lệ xã đạt từng chỉ tiêu"),
+    )
+
+
+def _code_key(code) -> tuple:
+    """ "2.10" after "2.9": the parts of an indicator code as numbers where they are numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in str(code or "").split("."))
+
+
 # -- dispatch -------------------------------------------------------------------------------------
 
 REPORT_DOCUMENTS = {
     "decision-review": decision_review_document,
     "sponsor-scorecard": sponsor_scorecard_document,
     "criteria-summary": criteria_summary_document,
+    "indicator-summary": indicator_summary_document,
 }
 
 

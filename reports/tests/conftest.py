@@ -310,3 +310,45 @@ def world(db):
 def superuser(django_user_model):
     # No password: the tests log in with force_login, and hashing one costs a second per test.
     return django_user_model.objects.create_superuser("quantri", "quantri@example.vn", None)
+
+
+# --- 2026: the QĐ 51/2025 set (10 criteria) on the 2025 map ---------------------------------------
+
+
+@dataclass
+class World2026:
+    """Five communes of Tỉnh Hà Tĩnh (2025 map) scored in 2026 against qd-51-2025-xa, by code order:
+    P meets all 10; Q 8 + criterion 3 not applicable (9), criterion 10 not met; R meets 1–6; S 1–3; T 1–2."""
+
+    criteria_set: CriteriaSet
+    criteria: dict
+    communes: list
+
+
+def met_of_ten(n):
+    return [MET] * n + [NOT_MET] * (10 - n)
+
+
+def assess_2026(commune, criteria, statuses, year=2026):
+    sheet = CommuneYear.objects.create(commune=commune, year=year, criteria_set=criteria[1].criteria_set)
+    Assessment.objects.bulk_create(
+        Assessment(commune_year=sheet, commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1])
+        for n in range(1, len(criteria) + 1)
+    )
+    return sheet
+
+
+@pytest.fixture
+def world_2026(db):
+    cset = CriteriaSet.objects.get(code="qd-51-2025-xa")  # reference data (fixtures/10_criteria_sets.json)
+    criteria = {c.number: c for c in cset.criteria.all()}
+    communes = list(
+        AdministrativeUnit.objects.filter(
+            parent__code="42", parent__edition=Edition.REFORM_2025, kind=UnitKind.COMMUNE
+        ).order_by("code")[:5]
+    )
+    q = [MET] * 10
+    q[2], q[9] = NA, NOT_MET
+    for commune, statuses in zip(communes, [[MET] * 10, q, met_of_ten(6), met_of_ten(3), met_of_ten(2)], strict=True):
+        assess_2026(commune, criteria, statuses)
+    return World2026(criteria_set=cset, criteria=criteria, communes=communes)

@@ -139,6 +139,7 @@ def test_every_report_page_opens_on_the_demo(data, admin_client, django_assert_m
         "sponsor-scorecard": {"parent": BLOC, "since_year": "2012", "as_of": "31/03/2022"},
         "criteria-summary": {"district": "Huyện Kỳ Anh", "year": "2017"},
         "criteria-matrix": {"district": "Huyện Kỳ Anh", "year": "2017"},
+        "indicator-summary": {"year": "2026"},
         "support-ledger": {"group_by": ["category", "year"]},
         "tasks": {"as_of": "31/12/2017"},
         "sponsor-activity": {"as_of": "31/03/2022", "parent": BLOC},

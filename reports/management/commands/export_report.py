@@ -58,6 +58,8 @@ class Command(BaseCommand):
             result = report.run(params)
         except ReportParamsError as error:
             raise CommandError(f"Tham số chưa hợp lệ:\n{error}") from None
+        if result.empty:
+            self.stderr.write(result.empty)
         if format == "docx":
             from reports.documents import REPORT_DOCUMENTS, report_document
 
