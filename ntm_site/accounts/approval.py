@@ -253,13 +253,14 @@ def import_refusals(user, model, objs) -> dict:
     if not link or CommuneYear is None or not objs:
         return {}
     ids = {getattr(o, f"{link}_id", None) for o in objs} - {None}
-    states = dict(CommuneYear._default_manager.filter(pk__in=ids).values_list("pk", "approval_status"))
+    # The sheets with their communes: a refusal names the commune and the year ("Xã Kỳ Tiến – năm 2017").
+    sheets = CommuneYear._default_manager.filter(pk__in=ids).select_related("commune").in_bulk()
     holder = user if user is not None else _Nobody()
     out = {}
     for obj in objs:
-        status = states.get(getattr(obj, f"{link}_id", None))
-        if status is not None:
-            message = refusal_for_status(holder, status)
+        sheet = sheets.get(getattr(obj, f"{link}_id", None))
+        if sheet is not None:
+            message = refusal_for_status(holder, sheet.approval_status, sheet)
             if message is not None:
                 out[id(obj)] = str(message)
     return out
