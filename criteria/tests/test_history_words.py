@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from criteria.tests.factories import KY_TIEN, sheet
 from criteria.choices import ApprovalStatus
+from criteria.tests.factories import KY_TIEN, sheet
 
 
 def commune_year_submit(*, commune_year, user):

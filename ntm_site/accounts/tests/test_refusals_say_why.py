@@ -1,4 +1,4 @@
-"""Refusals say why: the column and value of a row out of scope, the commune and year of a closed sheet (issue 19, 8)."""
+"""Refusals say why: the column and value of a row out of scope, the commune and year of a closed sheet."""
 
 import pytest
 
