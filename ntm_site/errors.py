@@ -27,7 +27,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     """A failure of ours, said plainly in the site's look; the page needs no database (it may be what failed)."""
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render({"request": request}))
