@@ -140,3 +140,22 @@ VIETNAMESE_NUMBERS = {
     models.DecimalField: {"form_class": VNNumberField, "widget": VNNumberInput},
     models.BigIntegerField: {"form_class": VNNumberField, "widget": VNNumberInput},
 }
+
+
+def grouped_choices(formfield):
+    """A select of rows from several sets shown under their set's name ("1. Quy hoạch" under each decision).
+
+    A model names the relation its rows are grouped by with a class attribute `choice_group` (Criterion:
+    "criteria_set"); the field's queryset (already limited to the user's scope) decides what is offered and what
+    a posted value may be, so only the labels change. Selects of models without it are left as they are.
+    """
+    queryset = getattr(formfield, "queryset", None)
+    group_by = getattr(getattr(queryset, "model", None), "choice_group", None)
+    if group_by is None:
+        return formfield
+    groups: dict = {}
+    for row in queryset.select_related(group_by):
+        groups.setdefault(getattr(row, group_by), []).append((row.pk, formfield.label_from_instance(row)))
+    empty = [("", formfield.empty_label)] if getattr(formfield, "empty_label", None) is not None else []
+    formfield.choices = empty + [(str(group), options) for group, options in groups.items()]
+    return formfield

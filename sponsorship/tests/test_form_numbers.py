@@ -58,3 +58,18 @@ def test_a_number_that_cannot_be_read_is_refused_with_a_message(admin_client, fi
     assert message in refused.context["adminform"].form.errors[field][0]
     assert f'value="{typed}"' in refused.content.decode()  # shown back as typed, to correct
     assert not SupportRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_criteria_a_support_record_served_are_listed_under_their_set(admin_client, national_sets):
+    """57 options in a row, "1. Quy hoạch" three times with nothing to tell the sets apart."""
+    import re
+
+    from criteria.models import CriteriaSet
+
+    html = admin_client.get(reverse("admin:sponsorship_supportrecord_add")).content.decode()
+    select = html[html.index('name="criterion"') : html.index("</select>", html.index('name="criterion"'))]
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    sets = CriteriaSet.objects.filter(criteria__isnull=False).distinct()
+    assert sorted(groups) == sorted(str(s) for s in sets)
+    assert len(groups) >= 3
