@@ -329,18 +329,16 @@ class CommuneYearWorkflow(hooks.Workflow):
         if not link:
             return {}
         ids = {getattr(o, f"{link}_id", None) for o in objs} - {None}
-        states = {
-            pk: (status, level)
-            for pk, status, level in self._model()
-            ._default_manager.filter(pk__in=ids)
-            .values_list("pk", "approval_status", "commune__parent__level")
-        }
+        # The sheets with their communes: a refusal names the commune and the year ("Xã Kỳ Tiến – năm 2017").
+        sheets = self._model()._default_manager.filter(pk__in=ids).select_related("commune__parent").in_bulk()
         holder = user if user is not None else _Nobody()
         out = {}
         for obj in objs:
-            state = states.get(getattr(obj, f"{link}_id", None))
-            if state is not None:
-                message = refusal_for_status(holder, state[0], path_of_parent_level(state[1]))
+            sheet = sheets.get(getattr(obj, f"{link}_id", None))
+            if sheet is not None:
+                parent = sheet.commune.parent
+                path = path_of_parent_level(parent.level if parent is not None else None)
+                message = refusal_for_status(holder, sheet.approval_status, path, sheet)
                 if message is not None:
                     out[id(obj)] = str(message)
         return out

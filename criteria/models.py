@@ -131,6 +131,8 @@ class Criterion(TrackedModel):
     group = models.CharField(_("nhóm"), max_length=120, blank=True)
 
     objects = CriterionManager()
+    # Forms offering criteria of several sets list them under their set (ntm_site.forms.grouped_choices).
+    choice_group = "criteria_set"
 
     class Meta:
         verbose_name = _("tiêu chí")

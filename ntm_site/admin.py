@@ -5,6 +5,8 @@ from django.db.models import Case, IntegerField, Value, When
 from simple_history.admin import SimpleHistoryAdmin
 
 from ntm_site.accounts.admin_mixins import GuardedAdminMixin
+from ntm_site.forms import VIETNAMESE_NUMBERS, grouped_choices
+from ntm_site.history_display import WordsHistoryHelper
 from ntm_site.pagination import EstimatedCountPaginator
 from ntm_site.text import search_words
 
@@ -23,6 +25,32 @@ class TrackedAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     show_facets = ShowFacets.NEVER
+    # Money and quantities typed and shown as 10.000.000 and 7,5 (ntm_site.forms), in this admin and its inlines.
+    formfield_overrides = VIETNAMESE_NUMBERS
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Criteria of several sets listed under their set (ntm_site.forms.grouped_choices).
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is None or db_field.name in self.get_autocomplete_fields(request):
+            return formfield
+        return grouped_choices(formfield)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is None or db_field.name in self.get_autocomplete_fields(request):
+            return formfield
+        return grouped_choices(formfield)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # History pages in words: labels of choices, local times, "(trống)" (ntm_site.history_display).
+        return WordsHistoryHelper(self.model, historical_record)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            for db_field, overrides in VIETNAMESE_NUMBERS.items():
+                inline.formfield_overrides.setdefault(db_field, {}).update(overrides)
+        return inlines
 
 
 def folded_search(queryset, term: str, field: str = "search_key"):

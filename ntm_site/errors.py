@@ -23,3 +23,11 @@ def page_not_found(request, exception=None):
     from django.utils.translation import gettext as _
 
     return _page(request, "404.html", 404, _("Không tìm thấy trang"))
+
+
+def server_error(request):
+    """A failure of ours, said plainly in the site's look; the page needs no database (it may be what failed)."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render({"request": request}))

@@ -44,7 +44,16 @@ NUMBER_FORMATS = {
 
 
 def filename(result: ReportResult, extension: str) -> str:
-    return f"{result.report.slug}-{result.generated_at:%Y%m%d-%H%M}.{extension}"
+    """The report's Vietnamese name without diacritics: "bao-cao-ket-qua-tieu-chi-20261204-2210.xlsx"."""
+    return f"{file_stem(result.report.title)}-{result.generated_at:%Y%m%d-%H%M}.{extension}"
+
+
+def file_stem(title) -> str:
+    from django.utils.text import slugify
+
+    from ntm_site.text import fold
+
+    return slugify(fold(str(title)))[:70].strip("-") or "bao-cao"
 
 
 def filters_line(result: ReportResult) -> str:
@@ -137,7 +146,9 @@ class _Sheet:
         number_format = number_format if number_format and not isinstance(value, str) else None
         status = column.kind == K.STATUS
         fill = STATUS_FILLS.get(raw) if status else None
-        key = (number_format, status, raw if fill else None, border)
+        # Long names wrap inside their column instead of running past the printed page's edge.
+        wrap = column.kind == K.TEXT and not status
+        key = (number_format, status, raw if fill else None, border, wrap)
         if key in self.styles:
             # Shared, not copied: a written cell is never styled again.
             cell._style = self.styles[key]
@@ -148,6 +159,8 @@ class _Sheet:
                 cell.alignment = Alignment(horizontal="center")
                 if fill:
                     cell.fill = fill
+            elif wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             if border:
                 cell.border = BORDER
             self.styles[key] = copy(cell._style)
@@ -163,7 +176,8 @@ def _layout(sheet: _Sheet, result: ReportResult, columns: list[Column], rows: li
     """What goes out before the rows: column widths, the title block's merges and height, frozen header."""
     ws = sheet.ws
     for col, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = column.width or _fit_width(column, rows)
+        width = column.width or _fit_width(column, rows)
+        ws.column_dimensions[get_column_letter(col)].width = min(width, TEXT_WIDTH) if column.kind == K.TEXT else width
     width = max(len(columns), 4)
     for row in (1, 2, 3):
         ws.merged_cells.add(CellRange(min_row=row, min_col=1, max_row=row, max_col=width))
@@ -186,7 +200,8 @@ def _totals_block(sheet: _Sheet, result: ReportResult) -> None:
         value = result.totals
         for part in column.key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        sheet.append([sheet.text(str(label), font=Font(bold=True)), sheet.value(column, value, border=False)])
+        label_cell = sheet.text(str(label), font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
+        sheet.append([label_cell, sheet.value(column, value, border=False)])
     if items:
         sheet.append()
 
@@ -204,11 +219,15 @@ def _table(sheet: _Sheet, columns: list[Column], rows: list[dict]) -> None:
         sheet.append([value(column, row.get(column.key)) for column in columns])
 
 
+# Text columns are at most this wide: longer names wrap, so a landscape A4 page holds the table at a readable size.
+TEXT_WIDTH = 40
+
+
 def _fit_width(column: Column, rows: list[dict]) -> int:
     longest = max(
         [len(str(column.label)) // 2, *(len(column.display(r.get(column.key))) for r in rows[:500])], default=8
     )
-    return max(8, min(60, longest + 2))
+    return max(8, min(TEXT_WIDTH if column.kind == K.TEXT else 60, longest + 2))
 
 
 def _sheet_title(text: str) -> str:

@@ -270,6 +270,8 @@ class ReportFilterSet(django_filters.FilterSet):
             if choices:
                 values = value if isinstance(value, list | tuple) else [value]
                 text = ", ".join(str(choices.get(v, v)) for v in values)
+            elif name == "year" or name.endswith("_year"):
+                text = str(value)  # a year is never grouped: 2017, not 2.017
             else:
                 text = _display_param(value)
             shown.append((str(field.label), text))

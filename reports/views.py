@@ -39,6 +39,16 @@ def _params(request):
     return data
 
 
+def refusal_message(lead: str, form) -> str:
+    """`lead` and why the parameters were refused, field by field ("Xã: “Xã Kỳ Tiến” nằm ngoài phạm vi …")."""
+    reasons = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            reasons.append(_("{field}: {error}").format(field=label, error=error) if label else str(error))
+    return " ".join([lead, *reasons]) if reasons else lead
+
+
 def _context(request, **extra):
     return {**admin.site.each_context(request), **extra}
 
@@ -125,7 +135,7 @@ def export(request, slug: str, fmt: str):
         raise Http404(fmt)
     filterset = report.bind(_params(request), request=request)
     if not filterset.is_valid():
-        messages.error(request, _("Chưa tải được: tham số báo cáo chưa hợp lệ."))
+        messages.error(request, refusal_message(_("Chưa tải được: tham số báo cáo chưa hợp lệ."), filterset.form))
         return HttpResponseRedirect(f"{reverse('reports:report', args=[slug])}?{_params(request).urlencode()}")
     result = report.result(filterset)
     content_type, render = exports.FORMATS[fmt]

@@ -542,6 +542,9 @@ class AssignmentResource(CommuneColumnsMixin, NtmResource):
 class AssignmentLookupMixin(CommuneColumnsMixin):
     """Finds the assignment a row hangs from: decision + organisation + commune (+ role when ambiguous)."""
 
+    # A refusal of the assignment (outside the clerk's scope) is shown at the organisation column.
+    columns_of_attributes = {"assignment": "organisation"}
+
     def prepare_import(self, *, dry_run, user=None):
         super().prepare_import(dry_run=dry_run, user=user)
         index = defaultdict(list)

@@ -158,7 +158,7 @@ class CriteriaWorkbookMixin(WorkbookImportExportMixin):
         communes = AdministrativeUnit.objects.within(province).communes().rural_communes().valid_in_year(year)
         rows = resource_class().template_rows(communes, year=year if request.GET.get("year") else None)
         response = HttpResponse(_prefilled(template_workbook(resource_class), rows), content_type=XLSX_CONTENT_TYPE)
-        name = f"bieu_mau_{resource_class.get_template_slug()}_{province.code}_{year}.xlsx"
+        name = f"bieu_mau_{resource_class.get_file_stem()}_{province.code}_{year}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

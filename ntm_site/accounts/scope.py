@@ -769,9 +769,11 @@ class ImportGuard:
 
 
 def existing_refusal(model, obj, user) -> str:
+    stored = model._default_manager.filter(pk=obj.pk).first()
     return str(
-        _("{what} này đã có và thuộc phạm vi khác: bạn ({scope}) không được sửa.").format(
+        _("{what} “{record}” đã có và thuộc phạm vi khác: bạn ({scope}) không được sửa.").format(
             what=str(model._meta.verbose_name)[:1].upper() + str(model._meta.verbose_name)[1:],
+            record=stored if stored is not None else obj,
             scope=get_scope(user).describe(),
         )
     )

@@ -32,6 +32,7 @@ from import_export.forms import SelectableFieldsExportForm
 from .engine import PREVIEW_ROWS
 from .formats import EXPORT_FORMATS
 from .reader import max_upload_bytes, size_in_mb
+from .registry import template_label
 from .services import workbook_import
 from .storage import DatabaseStorage
 from .workbooks import XLSX_CONTENT_TYPE, error_workbook, template_workbook
@@ -141,7 +142,7 @@ class WorkbookImportExportMixin(ImportExportMixin):
     def get_export_filename(self, request, queryset, file_format):
         resource = self.get_export_resource_classes(request)[0]
         stamp = datetime.date.today().strftime("%Y%m%d")
-        return f"{resource.get_template_slug()}_{stamp}.{file_format.get_extension()}"
+        return f"{resource.get_file_stem()}_{stamp}.{file_format.get_extension()}"
 
     # --- the views -------------------------------------------------------------------
 
@@ -152,7 +153,7 @@ class WorkbookImportExportMixin(ImportExportMixin):
         index = request.GET.get("resource", "0")
         resource_class = resource_classes[int(index) if index.isdigit() and int(index) < len(resource_classes) else 0]
         response = HttpResponse(template_workbook(resource_class), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="bieu_mau_{resource_class.get_template_slug()}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="bieu_mau_{resource_class.get_file_stem()}.xlsx"'
         return response
 
     def _context(self, request, **extra):
@@ -288,16 +289,40 @@ class WorkbookImportExportMixin(ImportExportMixin):
         return super().changelist_view(request, extra_context)
 
 
+class TemplateFilter(admin.SimpleListFilter):
+    """Batches by template, each named as clerks know it (not by its code)."""
+
+    title = _("biểu mẫu")
+    parameter_name = "template"
+
+    def lookups(self, request, model_admin):
+        slugs = model_admin.get_queryset(request).order_by().values_list("template", flat=True).distinct()
+        return sorted(((slug, template_label(slug)) for slug in slugs), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template=self.value()) if self.value() else queryset
+
+
 class ImportBatchAdmin(admin.ModelAdmin):
     """Every import, for the record: read-only."""
 
-    list_display = ["started_at", "template", "file_name", "user", "status", "rows", "created", "updated", "errors"]
-    list_filter = ["status", "template"]
+    list_display = [
+        "started_at",
+        "template_name",
+        "file_name",
+        "user",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "errors",
+    ]
+    list_filter = ["status", TemplateFilter]
     list_select_related = ["user"]
     search_fields = ["file_name", "template", "user__username"]
     date_hierarchy = None
     fields = [
-        "template",
+        "template_name",
         "content_type",
         "file_name",
         "user",
@@ -310,6 +335,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields[:7] + ["rows", "created", "updated", "unchanged", "skipped", "errors"] + fields[8:]
     show_full_result_count = False
+
+    @admin.display(description=_("biểu mẫu"), ordering="template")
+    def template_name(self, obj):
+        return template_label(obj.template)
 
     @admin.display(description=_("các dòng đã ghi (20 dòng đầu)"))
     def rows_written(self, obj):

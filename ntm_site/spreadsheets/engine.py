@@ -398,6 +398,13 @@ class ImportEngine:
         for key, column in self.columns.items():
             if column.field is not None and column.field.attribute == attr:
                 return key
+        # A model field filled from several columns (an assignment from decision, organisation and commune) is
+        # reported at the column the resource names for it, so a refusal names a column and its value.
+        named = getattr(self.resource, "columns_of_attributes", {}).get(attr)
+        if named is not None:
+            for key, column in self.columns.items():
+                if column.field is not None and column.field is self.resource.fields.get(named):
+                    return key
         return None
 
     def _display(self, record):

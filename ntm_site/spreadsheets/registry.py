@@ -38,3 +38,11 @@ def get_resource(slug: str):
 def all_resources() -> dict[str, type]:
     _discover()
     return dict(sorted(_registry.items()))
+
+
+def template_label(slug: str) -> str:
+    """What a clerk calls a template ("Kết quả chấm tiêu chí, mỗi xã một dòng"), never its code."""
+    try:
+        return get_resource(slug).get_display_name()
+    except KeyError:
+        return slug

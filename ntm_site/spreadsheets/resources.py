@@ -238,6 +238,16 @@ class NtmResource(resources.ModelResource):
     def get_display_name(cls):
         return str(cls.option("template_title") or cls.__name__)
 
+    @classmethod
+    def get_file_stem(cls) -> str:
+        """The template's name for a file, in Vietnamese without diacritics: "ket_qua_ho_tro_xa_cua_cac_co_quan"."""
+        from django.utils.text import slugify
+
+        from ntm_site.text import fold
+
+        title = cls.option("template_title") or cls._meta.model._meta.verbose_name_plural
+        return slugify(fold(str(title)))[:60].strip("-").replace("-", "_")
+
     def get_import_id_fields(self):
         return list(self._meta.import_id_fields)
 

@@ -43,7 +43,7 @@ def test_changelist_offers_import_export_and_template(admin_client):
 @pytest.mark.django_db
 def test_template_download(admin_client):
     response = admin_client.get(reverse("admin:divisions_administrativeunit_import_template"))
-    assert response["Content-Disposition"] == 'attachment; filename="bieu_mau_units.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="bieu_mau_danh_muc_don_vi_hanh_chinh.xlsx"'
     assert openpyxl.load_workbook(io.BytesIO(response.content)).active["A3"].value == "Mã đơn vị (*)"
 
 

@@ -72,6 +72,16 @@ def _recipients() -> list[str]:
     return [PLACEHOLDER + ";"]
 
 
+def _title_of(slug: str) -> str:
+    """The report's Vietnamese title for the file name (a slug is a code, not a name)."""
+    from reports import registry
+
+    try:
+        return str(registry.get(slug).title)
+    except KeyError:
+        return slug
+
+
 def _filename(*parts) -> str:
     return "-".join(slugify(fold(str(p).replace("/", "-"))) for p in parts if p) + ".docx"
 
@@ -906,4 +916,4 @@ def report_document(result, *, style: str | None = None, date: datetime.date | N
     key = next((params[k] for k in keys if params.get(k)), "")
     if isinstance(key, dict):
         key = key.get("name", "")
-    return DocumentFile(content=doc.to_bytes(), filename=_filename("bao-cao", slug, key, params.get("year")))
+    return DocumentFile(content=doc.to_bytes(), filename=_filename("bao-cao", _title_of(slug), key, params.get("year")))

@@ -15,6 +15,7 @@ from reports import registry
 from reports.documents.builder import HeaderStyle
 from reports.documents.meetings import meeting_document
 from reports.documents.reports import REPORT_DOCUMENTS, report_document
+from reports.views import refusal_message
 
 # Query-string keys of the download that are not report parameters.
 DOCUMENT_KEYS = {"style", "print", "saved"}
@@ -44,7 +45,8 @@ def report_document_view(request, slug: str):
         params.pop(key, None)
     filterset = report.bind(params, request=request)
     if not filterset.is_valid():
-        messages.error(request, _("Chưa tạo được bản dự thảo: tham số báo cáo chưa hợp lệ."))
+        lead = _("Chưa tạo được bản dự thảo: tham số báo cáo chưa hợp lệ.")
+        messages.error(request, refusal_message(lead, filterset.form))
         return HttpResponseRedirect(f"{reverse('reports:report', args=[slug])}?{params.urlencode()}")
     # Bound with the request: the figures are those of the reader's scope, as on the page.
     return _attachment(report_document(report.result(filterset), style=_style(request)))

@@ -46,7 +46,7 @@ def test_decision_review_is_issued_by_the_provincial_party_committee(decision_14
         "Sơ kết 3 năm thực hiện Quyết định số 140-QĐ/TU ngày 01/03/2016 của Ban Thường vụ Tỉnh ủy Ninh Bình"
         in read.paragraphs
     )
-    assert file.filename == "bao-cao-decision-review-140-qd-tu.docx"
+    assert file.filename == "bao-cao-so-ket-tong-ket-thuc-hien-van-ban-phan-cong-140-qd-tu.docx"
     assert file.content_type == DOCX_CONTENT_TYPE
 
 

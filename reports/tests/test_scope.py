@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -493,3 +494,27 @@ def test_export_report_on_the_command_line_is_not_restricted(readers, capsys):
 
 def test_every_report_has_parameters_here():
     assert set(PARAMS) == set(registry.slugs())
+
+
+# --- refused downloads say why (issue 19) ------------------------------------------------------
+
+
+def refusal(response) -> str:
+    assert response.status_code == 302
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_a_download_outside_the_scope_names_the_place_and_the_scope(client, readers):
+    client = as_user(client, readers.ky_anh)
+    message = refusal(
+        client.get(export_url("support-ledger", "xlsx"), {**PARAMS["support-ledger"], "province": "Tỉnh Nghệ An"})
+    )
+    assert "Chưa tải được" in message
+    assert "“Tỉnh Nghệ An” nằm ngoài phạm vi được giao cho bạn (Huyện Kỳ Anh" in message
+
+
+def test_a_draft_document_outside_the_scope_names_the_place_and_the_scope(client, readers):
+    client = as_user(client, readers.ky_anh)
+    url = reverse("reports:document", args=["criteria-summary"])
+    message = refusal(client.get(url, {**PARAMS["criteria-summary"], "province": "Tỉnh Nghệ An"}))
+    assert "Chưa tạo được bản dự thảo" in message and "“Tỉnh Nghệ An” nằm ngoài phạm vi" in message

@@ -84,7 +84,9 @@ def test_xlsx_download_has_title_block_frozen_bold_header_and_number_formats(adm
         reverse("reports:export", args=["sponsor-scorecard", "xlsx"]), {"as_of": "2019-05-22", "kind": "so_nganh"}
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="sponsor-scorecard-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="ket-qua-phu-trach-do-dau-theo-co-quan-don-vi-'
+    )
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws["A1"].value == "Kết quả phụ trách, đỡ đầu theo cơ quan, đơn vị"
     assert "Loại cơ quan, đơn vị: Sở, ban, ngành" in ws["A2"].value
