@@ -55,9 +55,23 @@ def path_of_parent_level(parent_level) -> str:
 
 
 def path_of(commune_year) -> str:
-    """Which approval path a commune-year takes: by what sits above its commune."""
-    parent = commune_year.commune.parent
-    return path_of_parent_level(parent.level if parent is not None else None)
+    """Which approval path a commune-year takes: by what sits above its commune (one query, kept on the row)."""
+    level = getattr(commune_year, "_ntm_parent_level", _UNKNOWN)
+    if level is _UNKNOWN:
+        from divisions.models import AdministrativeUnit
+
+        commune = commune_year._state.fields_cache.get("commune")
+        if commune is not None and ("parent" in commune._state.fields_cache or commune.parent_id is None):
+            level = commune.parent.level if commune.parent_id else None
+        else:
+            level = (
+                AdministrativeUnit.objects.filter(pk=commune_year.commune_id).values_list("parent__level", flat=True)
+            ).first()
+        commune_year._ntm_parent_level = level
+    return path_of_parent_level(level)
+
+
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -309,19 +323,16 @@ class CommuneYearWorkflow(hooks.Workflow):
         commune_year = self._commune_year_of(obj)
         if commune_year is None:
             return None
-        if commune_year.pk is not None:
-            status, parent_level = (
-                self._model()
-                ._default_manager.filter(pk=commune_year.pk)
-                .values_list("approval_status", "commune__parent__level")
-                .first()
-            ) or (commune_year.approval_status, None)
-            if commune_year is obj:
-                status = obj.approval_status
-        else:
-            status = commune_year.approval_status
-            parent = commune_year.commune.parent if commune_year.commune_id else None
-            parent_level = parent.level if parent is not None else None
+        if commune_year is obj or commune_year.pk is None:
+            if not commune_year.commune_id:
+                return refusal_for_status(user, commune_year.approval_status, LEGACY, commune_year)
+            return refusal_for_status(user, commune_year.approval_status, path_of(commune_year), commune_year)
+        status, parent_level = (
+            self._model()
+            ._default_manager.filter(pk=commune_year.pk)
+            .values_list("approval_status", "commune__parent__level")
+            .first()
+        ) or (commune_year.approval_status, None)
         return refusal_for_status(user, status, path_of_parent_level(parent_level), commune_year)
 
     def import_refusals(self, user, model, objs) -> dict:

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -601,6 +602,25 @@ class Recognition(TrackedModel):
 
     def __str__(self):
         return f"{self.decision_number} – {self.commune.name}"
+
+    def clean(self):
+        super().clean()
+        # A decision cannot recognise a commune that did not exist yet (a 2025 commune before 01/07/2025).
+        commune = self.commune if self.commune_id else None
+        start = commune.valid_from if commune is not None else None
+        if start and self.decision_date and self.decision_date < start:
+            raise ValidationError(
+                {
+                    "decision_date": _(
+                        "{commune} có từ ngày {start}: quyết định ngày {day} không thể công nhận hay thu hồi "
+                        "đơn vị chưa có. Hãy chọn đơn vị cũ có vào ngày đó."
+                    ).format(
+                        commune=commune,
+                        start=commune.valid_from.strftime("%d/%m/%Y"),
+                        day=self.decision_date.strftime("%d/%m/%Y"),
+                    )
+                }
+            )
 
 
 class PeriodLock(TrackedModel):

@@ -29,7 +29,7 @@ class ProvinceFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         edition = request.GET.get("edition__exact") or Edition.REFORM_2025
         qs = AdministrativeUnit.objects.provinces().filter(edition=edition).order_by("name", "valid_from")
-        return [(u.pk, u.name) for u in qs]
+        return [(u.pk, u.validity_label()) for u in qs]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -133,6 +133,14 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
         # A unit's name shows its parent's (str): autocompletes pointing here read both in one query. (The
         # changelist skips list_select_related when the queryset selects related rows already: same list.)
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Every picker of a unit (autocompletes, the list) offers the units in force today first.
+        qs, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return qs.in_force_first(None, *qs.query.order_by), may_have_duplicates
+
+    def autocomplete_label(self, obj) -> str:
+        return obj.validity_label()
 
     def get_urls(self):
         opts = self.model._meta

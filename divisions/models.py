@@ -86,6 +86,16 @@ class AdministrativeUnit(TrackedModel):
             return self.name
         return f"{self.name}, {self.parent.name}"
 
+    def validity_label(self) -> str:
+        """The unit as pickers offer it, with its edition: "Xã Kỳ Xuân, Tỉnh Hà Tĩnh (từ 01/07/2025)"."""
+        if self.valid_to:
+            span = _("đến {day}").format(day=self.valid_to.strftime("%d/%m/%Y"))
+        elif self.valid_from:
+            span = _("từ {day}").format(day=self.valid_from.strftime("%d/%m/%Y"))
+        else:
+            return str(self)
+        return f"{self} ({span})"
+
     def natural_key(self):
         return (self.code, self.valid_from.isoformat() if self.valid_from else "")
 

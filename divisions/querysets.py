@@ -2,6 +2,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from divisions.choices import UnitKind, UnitLevel
 from ntm_site.text import search_words
@@ -19,6 +20,20 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__year__gte=year)
         )
+
+    def in_force_first(self, day: datetime.date | None = None, *then: str):
+        """Every unit, those in force on `day` (today by default) first, then by `then` (or the usual order).
+
+        What pickers, filters and autocompletes offer: "Xã Kỳ Xuân" of the 2025 map above the legacy one.
+        """
+        day = day or timezone.localdate()
+        in_force = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+        order = then or tuple(self.query.order_by) or tuple(self.model._meta.ordering)
+        return self.alias(
+            in_force_rank=models.Case(models.When(in_force, then=0), default=1, output_field=models.IntegerField())
+        ).order_by("in_force_rank", *order)
 
     def current(self):
         return self.filter(valid_to__isnull=True)

@@ -30,8 +30,8 @@ class ProvinceFilter(_PathFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        qs = readable_places(request.user, UnitLevel.PROVINCE).order_by("name", "valid_from")
-        return [(u.pk, f"{u.name} ({u.get_edition_display()})") for u in qs]
+        qs = readable_places(request.user, UnitLevel.PROVINCE).in_force_first(None, "name", "valid_from")
+        return [(u.pk, u.validity_label()) for u in qs]
 
     def queryset(self, request, queryset):
         value = _int(self.value())

@@ -155,3 +155,27 @@ def test_lock_again_after_an_unlock():
     again = services.period_lock_lock(province=unit("42"), year=2017, user=None)
     assert again.pk == lock.pk and again.is_locked
     assert PeriodLock.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_recognition_dated_before_its_commune_existed_is_refused():
+    """Xã Kỳ Xuân of the 2025 map exists from 01/07/2025: a 2024 decision cannot recognise it."""
+    from django.core.exceptions import ValidationError
+
+    from criteria.models import CriteriaSet, Recognition
+    from divisions.models import AdministrativeUnit
+
+    ky_xuan = AdministrativeUnit.objects.get(edition="2025", name="Xã Kỳ Xuân")
+    recognition = Recognition(
+        commune=ky_xuan,
+        criteria_set=CriteriaSet.objects.get(code="qd-318-xa"),
+        decision_number="12/QĐ-UBND",
+        decision_date=datetime.date(2024, 12, 20),
+        year=2024,
+    )
+    with pytest.raises(ValidationError) as refused:
+        recognition.full_clean()
+    assert "Xã Kỳ Xuân, Tỉnh Hà Tĩnh có từ ngày 01/07/2025" in refused.value.message_dict["decision_date"][0]
+    recognition.decision_date = datetime.date(2025, 12, 20)
+    recognition.year = 2025
+    recognition.full_clean()

@@ -38,8 +38,32 @@ def test_autocomplete_endpoint_finds_units_without_diacritics(admin_client):
         },
     )
     assert response.status_code == 200
-    results = json.loads(response.content)["results"]
-    assert results[0]["text"].startswith("Xã Hương Liên")
+    texts = [r["text"] for r in json.loads(response.content)["results"]]
+    # Units in force today first (Hương Liên merged on 01/07/2025), then the ended ones, phrase matches first.
+    in_force = [t for t in texts if "(từ 01/07/2025)" in t]
+    assert texts[: len(in_force)] == in_force and in_force
+    assert texts[len(in_force)] == "Xã Hương Liên, Huyện Hương Khê (đến 30/06/2025)"
+
+
+def test_a_picker_offers_the_2025_unit_before_the_ended_one_with_its_edition(admin_client):
+    """Typing "ky xuan" and Enter takes today's Xã Kỳ Xuân, not the one of Huyện Kỳ Anh that ended."""
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "ky xuan", "app_label": "criteria", "model_name": "communeyear", "field_name": "commune"},
+    )
+    texts = [r["text"] for r in json.loads(response.content)["results"]]
+    assert texts[0] == "Xã Kỳ Xuân, Tỉnh Hà Tĩnh (từ 01/07/2025)"
+    assert "Xã Kỳ Xuân, Huyện Kỳ Anh (đến 30/06/2025)" in texts[1:]
+
+
+def test_the_units_list_offers_the_provinces_of_one_edition_at_a_time(admin_client):
+    url = reverse("admin:divisions_administrativeunit_changelist")
+    spec = {f.title: f for f in admin_client.get(url).context["cl"].filter_specs}
+    provinces = [label for _value, label in spec["tỉnh/thành phố"].lookup_choices]
+    assert len(provinces) == 34 and "Tỉnh Hà Tĩnh (từ 01/07/2025)" in provinces
+    spec = {f.title: f for f in admin_client.get(url, {"edition__exact": "legacy"}).context["cl"].filter_specs}
+    provinces = [label for _value, label in spec["tỉnh/thành phố"].lookup_choices]
+    assert len(provinces) == 63 and "Tỉnh Hà Tĩnh (đến 30/06/2025)" in provinces
 
 
 def test_unit_change_page_shows_children_and_lineage(admin_client):

@@ -191,6 +191,14 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
     def has_perm(self, request, obj=None):
         return super().has_perm(request, obj) and may_fill(request.user, self.source_field.model)
 
+    def serialize_result(self, obj, to_field_name):
+        # The target's admin may word its options (units add their edition: "… (từ 01/07/2025)").
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
 
 # --- the admin mixin ------------------------------------------------------------------------
 

@@ -42,8 +42,8 @@ class ProvinceFilter(PathFilter):
     field_path = "commune__province"
 
     def lookups(self, request, model_admin):
-        qs = readable_places(request.user, UnitLevel.PROVINCE).order_by("name", "valid_from")
-        return [(u.pk, f"{u.name} ({u.get_edition_display()})" if u.valid_from else u.name) for u in qs]
+        qs = readable_places(request.user, UnitLevel.PROVINCE).in_force_first(None, "name", "valid_from")
+        return [(u.pk, u.validity_label()) for u in qs]
 
 
 class OrganisationProvinceFilter(ProvinceFilter):

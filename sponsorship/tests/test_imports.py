@@ -480,3 +480,18 @@ def test_proposals_hang_from_the_activity_of_that_day(superuser, huong_lien_assi
     assert report.ok, errors_of(report)
     proposal = Proposal.objects.get()
     assert proposal.resolved and proposal.addressee.short_name == "Kho bạc Nhà nước Hà Tĩnh"
+
+
+@pytest.mark.django_db
+def test_a_recognition_dated_before_the_2025_commune_existed_is_refused_by_row(superuser, national_sets):
+    """Xã Kỳ Xuân directly under Tỉnh Hà Tĩnh is the 2025 commune (from 01/07/2025): not there in 2024."""
+    header = ["Mã xã", "Tên xã", "Bộ tiêu chí", "Nội dung", "Số quyết định", "Ngày quyết định", "Cơ quan ban hành"]
+    name = "Xã Kỳ Xuân, Tỉnh Hà Tĩnh"
+    rows = [
+        ["", name, "qd-318-xa", "Công nhận đạt chuẩn", "300/QĐ-UBND", "20/12/2025", "UBND tỉnh Hà Tĩnh"],
+        ["", name, "qd-318-xa", "Công nhận đạt chuẩn", "301/QĐ-UBND", "20/12/2024", "UBND tỉnh Hà Tĩnh"],
+    ]
+    report = run(RecognitionResource, rows, header=header, user=superuser)
+    assert not report.ok
+    assert "dòng 6" in errors_of(report) and "chưa có hoặc đã hết hiệu lực vào ngày 20/12/2024" in errors_of(report)
+    assert not Recognition.objects.exists()
