@@ -26,6 +26,8 @@ from reports.filters import (
     SponsorScorecardFilterSet,
     SupportLedgerFilterSet,
     TasksFilterSet,
+    review_day_basis,
+    review_day_note,
 )
 from reports.formatting import round_half_up
 from reports.registry import Column, ColumnKind, Report, Table, register
@@ -131,6 +133,7 @@ class DecisionReview(Report):
             "support_value_vnd": support.total_value(),
             "support_records": support.count(),
             "initiatives": initiatives.count(),
+            "as_of_basis": review_day_basis(decision, as_of),
         }
         tables = [
             Table("support_groups", _("Hỗ trợ gộp theo nhóm (ví dụ các loại nhà)"), self.group_columns, groups),
@@ -141,7 +144,8 @@ class DecisionReview(Report):
                 queries.initiatives_by_field_and_status(initiatives),
             ),
         ]
-        return {"totals": totals, "rows": rows, "tables": tables}
+        note = review_day_note(decision, as_of, totals["as_of_basis"])
+        return {"totals": totals, "rows": rows, "tables": tables, "notes": [note]}
 
     def chart(self, result):
         rows = [r for r in result.rows if r["value_vnd"]]

@@ -21,6 +21,7 @@ import django_filters
 from django import forms
 from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import CommuneYear, CriteriaSet
@@ -342,6 +343,39 @@ def _default_today(cleaned):
     return today()
 
 
+def decision_review_day(decision, day: datetime.date | None = None) -> datetime.date:
+    """The date a decision's review is taken on: the end of its term when that has passed, else today."""
+    day = day or today()
+    end = decision.term_end if decision is not None else None
+    return end if end is not None and end < day else day
+
+
+def review_day_basis(decision, as_of: datetime.date) -> str:
+    """Why the review is taken on `as_of`: "term_end" (the term has ended), "today", or "chosen" by the reader."""
+    if decision.term_end is not None and as_of == decision.term_end and as_of < today():
+        return "term_end"
+    return "today" if as_of == today() else "chosen"
+
+
+def review_day_note(decision, as_of: datetime.date, basis: str) -> str:
+    """The sentence saying which date a decision review used, on the page and in the .docx."""
+    day = date_format(as_of, "d/m/Y")
+    if basis == "term_end":
+        return str(
+            _("Số liệu tính đến ngày {day}, ngày kết thúc thời gian thực hiện của văn bản ({term}).").format(
+                day=day, term=decision.term_label
+            )
+        )
+    if basis == "today":
+        return str(_("Số liệu tính đến hôm nay, ngày {day}.").format(day=day))
+    return str(_("Số liệu tính đến ngày {day} đã chọn.").format(day=day))
+
+
+def _decision_review_day(cleaned):
+    decision = cleaned.get("decision")
+    return decision_review_day(decision if isinstance(decision, Decision) else None)
+
+
 def _latest_assessed_year(cleaned):
     return CommuneYear.objects.aggregate(year=Max("year"))["year"] or today().year
 
@@ -351,9 +385,14 @@ def _latest_assessed_year(cleaned):
 
 class DecisionReviewFilterSet(ReportFilterSet):
     decision = DecisionFilter(field_name="decision", label=L_DECISION, required=True)
-    as_of = ParamFilter(label=L_AS_OF, field_class=forms.DateField, widget=DateInput)
+    as_of = ParamFilter(
+        label=L_AS_OF,
+        field_class=forms.DateField,
+        widget=DateInput,
+        help_text=_("Để trống: ngày kết thúc thời gian thực hiện của văn bản nếu đã hết, nếu chưa thì hôm nay."),
+    )
 
-    defaults = {"as_of": _default_today}
+    defaults = {"as_of": _decision_review_day}
 
     class Meta(ReportFilterSet.Meta):
         model = Assignment

@@ -12,6 +12,7 @@ its Đảng bộ above it; a provincial department writes "UBND TỈNH HÀ TĨNH
 the People's Committee writes its own name alone.
 """
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -58,6 +59,38 @@ _PARTY_ORGANS = ("ban ", "van phong", "uy ban kiem tra")
 _COMMITTEES = ("tinh uy", "thanh uy", "huyen uy", "thi uy", "quan uy")
 
 
+# Two levels of local government from 01/07/2025: no district body issues anything after this day.
+LAST_DAY_WITH_DISTRICTS = datetime.date(2025, 6, 30)
+
+
+def has_ended(unit, day: datetime.date) -> bool:
+    return unit is not None and unit.valid_to is not None and unit.valid_to < day
+
+
+def unit_on(unit, day: datetime.date):
+    """The unit that stands for `unit` on `day`: itself while it exists, else its main successor (lineage), else,
+    for a district that ended with no successor, the province above it (in force on `day`)."""
+    from divisions.models import UnitSuccession
+
+    seen = set()
+    while has_ended(unit, day) and unit.pk not in seen:
+        seen.add(unit.pk)
+        succession = (
+            UnitSuccession.objects.filter(predecessor=unit, is_main=True, effective_date__lte=day)
+            .select_related("successor__province", "successor__parent")
+            .order_by("-effective_date")
+            .first()
+        )
+        if succession is not None:
+            unit = succession.successor
+            continue
+        above = getattr(unit, "province", None) or unit.parent
+        if above is None:
+            break
+        unit = above
+    return unit
+
+
 @dataclass(frozen=True)
 class _Where:
     place: str  # the date line's place: where the body sits ("Kỳ Anh" for a Huyện ủy)
@@ -87,7 +120,9 @@ def place_name(unit) -> str:
     return strip_unit_kind(province.name) if province is not None else ""
 
 
-def _where(unit, name: str) -> _Where:
+def _where(unit, name: str, on: datetime.date | None = None) -> _Where:
+    if on is not None:
+        unit = unit_on(unit, on)
     if unit is None:
         guessed = _place_in(name)
         return _Where(guessed, guessed)
@@ -100,16 +135,19 @@ def style_for_kind(kind: str) -> str:
     return HeaderStyle.PARTY if kind in PARTY_KINDS else HeaderStyle.STATE
 
 
-def issuer_for_organisation(organisation, *, style: str | None = None) -> Issuer:
-    """The header of documents issued by `organisation` (an Organisation row)."""
+def issuer_for_organisation(organisation, *, style: str | None = None, on: datetime.date | None = None) -> Issuer:
+    """The header of documents issued by `organisation` (an Organisation row) on `on`: the place line is its home
+    unit as it stands that day (a district ended on 30/06/2025 gives way to its province)."""
     name = organisation.name
     style = HeaderStyle(style or style_for_kind(organisation.kind))
-    where = _where(getattr(organisation, "home_unit", None), name)
+    where = _where(getattr(organisation, "home_unit", None), name, on)
     parent = organisation.parent.name if getattr(organisation, "parent_id", None) else ""
     return _issuer(name, style=style, where=where, parent=parent, short_name=organisation.short_name)
 
 
-def issuer_from_text(text: str, *, province=None, place: str = "", style: str | None = None) -> Issuer:
+def issuer_from_text(
+    text: str, *, province=None, place: str = "", style: str | None = None, on: datetime.date | None = None
+) -> Issuer:
     """The header for an issuer known only by its name, e.g. a decision's "Ban Thường vụ Tỉnh ủy Ninh Bình".
 
     An organisation of that name on file wins (its kind decides the style); `place` overrides the
@@ -118,9 +156,9 @@ def issuer_from_text(text: str, *, province=None, place: str = "", style: str | 
 
     organisation = Organisation.objects.filter(name__iexact=text.strip()).select_related("parent", "home_unit").first()
     if organisation is not None and not place:
-        return issuer_for_organisation(organisation, style=style)
+        return issuer_for_organisation(organisation, style=style, on=on)
     guessed = HeaderStyle.PARTY if _looks_party(fold(_without_standing_committee(text))) else HeaderStyle.STATE
-    where = _where(province, text)
+    where = _where(province, text, on)
     if place:
         where = _Where(place, where.province or place)
     return _issuer(text, style=HeaderStyle(style or guessed), where=where, parent="", short_name="")

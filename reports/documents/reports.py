@@ -37,8 +37,17 @@ from reports.documents.formats import (
     vnd_amount,
     vnd_phrase,
 )
-from reports.documents.issuers import issuer_for_organisation, issuer_from_text, place_name
+from reports.documents.issuers import (
+    LAST_DAY_WITH_DISTRICTS,
+    has_ended,
+    issuer_for_organisation,
+    issuer_from_text,
+    place_name,
+    province_of,
+    unit_on,
+)
 from reports.documents.phrases import SupportItem, support_sentence
+from reports.filters import review_day_basis, review_day_note
 
 PLACEHOLDER = "……………………………………"
 
@@ -184,7 +193,7 @@ def _decision_review(result, *, decision, issuer, style, date):
     as_of = as_date(params.get("as_of")) or date or timezone.localdate()
     if issuer is None:
         if decision is not None:
-            issuer = issuer_from_text(decision.issuer, province=decision.province, style=style)
+            issuer = issuer_from_text(decision.issuer, province=decision.province, style=style, on=_issued_on(date))
         else:
             issuer = _coordination_office(None, style=style)
     label = _decision_label(decision, symbol)
@@ -201,7 +210,14 @@ def _decision_review(result, *, decision, issuer, style, date):
     else:
         title = _("Kết quả thực hiện {base}").format(base=base)
     doc = OfficialDocument(
-        issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, year=as_of.year, style=style
+        issuer=issuer,
+        type_code="BC",
+        type_name=_("Báo cáo"),
+        title=title,
+        date=date,
+        year=as_of.year,
+        style=style,
+        subtitle_lines=[covers_line(as_of.year, as_of)],
     )
 
     communes = totals.get("communes")
@@ -238,6 +254,9 @@ def _decision_review(result, *, decision, issuer, style, date):
             "Báo cáo này tổng hợp kết quả thực hiện {label} {period}, theo số liệu trên Hệ thống hồ sơ nông thôn mới."
         ).format(label=label, period=period)
     )
+    if decision is not None:
+        basis = totals.get("as_of_basis") or review_day_basis(decision, as_of)
+        doc.paragraph(review_day_note(decision, as_of, basis))
 
     doc.heading(_("I. CÔNG TÁC PHÂN CÔNG, TRIỂN KHAI THỰC HIỆN"))
     nouns = {role: _role_noun(role, decision) for role in by_role}
@@ -415,15 +434,29 @@ def _unit(value):
     return queryset.filter(search_key__startswith=search_key(str(value))).order_by("-valid_from").first()
 
 
-def _coordination_office(unit, *, style=None) -> Issuer:
+def _issued_on(date) -> datetime.date:
+    """The day a draft is issued: its date, or today for a draft left to date at signing."""
+    return date or timezone.localdate()
+
+
+def covers_line(year: int, as_of: datetime.date | None = None) -> str:
+    """The line under the title saying which year the draft covers (and the day its figures are taken on)."""
+    if as_of is not None:
+        return _("(Số liệu năm {year}, tính đến ngày {day})").format(year=year, day=vn_date(as_of))
+    return _("(Số liệu năm {year})").format(year=year)
+
+
+def _coordination_office(unit, *, style=None, on=None) -> Issuer:
     """Whoever is not told otherwise issues as the coordination office of the province (state style)."""
+    if on is not None and unit is not None:
+        unit = unit_on(province_of(unit), on)
     place = place_name(unit)
     name = (
         _("Văn phòng Điều phối nông thôn mới tỉnh {place}").format(place=place)
         if place
         else _("Văn phòng Điều phối nông thôn mới")
     )
-    return issuer_from_text(name, province=unit, style=style)
+    return issuer_from_text(name, province=unit, style=style, on=on)
 
 
 def sponsor_scorecard_document(
@@ -442,11 +475,11 @@ def _sponsor_scorecard(result, *, issuer, style, date):
     province = _area(params)[0]
     if issuer is None:
         if parent is not None:
-            issuer = issuer_for_organisation(parent, style=style)
+            issuer = issuer_for_organisation(parent, style=style, on=_issued_on(date))
         elif decision is not None:
-            issuer = issuer_from_text(decision.issuer, province=decision.province, style=style)
+            issuer = issuer_from_text(decision.issuer, province=decision.province, style=style, on=_issued_on(date))
         else:
-            issuer = _coordination_office(province, style=style)
+            issuer = _coordination_office(province, style=style, on=_issued_on(date))
 
     whose = ""
     if parent is not None:
@@ -457,7 +490,14 @@ def _sponsor_scorecard(result, *, issuer, style, date):
         whose = _(" trên địa bàn {area}").format(area=lower_first(province.name))
     title = _("Kết quả công tác đỡ đầu, giúp đỡ các xã xây dựng nông thôn mới{whose}").format(whose=whose)
     doc = OfficialDocument(
-        issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, year=as_of.year, style=style
+        issuer=issuer,
+        type_code="BC",
+        type_name=_("Báo cáo"),
+        title=title,
+        date=date,
+        year=as_of.year,
+        style=style,
+        subtitle_lines=[covers_line(as_of.year, as_of)],
     )
     since = params.get("since_year") or params.get("since")
     period = (
@@ -593,7 +633,7 @@ def _criteria_summary(result, *, issuer, style, date):
     unit, area_name = _area(params)
     decision = _decision(params.get("decision"))
     if issuer is None:
-        issuer = _area_issuer(unit, style=style)
+        issuer = _area_issuer(unit, style=style, on=_issued_on(date))
     area = lower_first(area_name) if area_name else ""
     if decision is not None and not area:
         area = _("các xã theo {label}").format(label=_decision_label(decision, decision.symbol))
@@ -607,7 +647,9 @@ def _criteria_summary(result, *, issuer, style, date):
         type_name=_("Báo cáo"),
         title=title,
         date=date,
+        year=int(year) if year else None,
         style=style,
+        subtitle_lines=[covers_line(int(year))] if year else [],
     )
     communes, average, reached = totals.get("communes"), totals.get("average_met"), totals.get("reached")
     bands = totals.get("bands") or {}
@@ -687,12 +729,18 @@ def _criteria_summary(result, *, issuer, style, date):
     return doc
 
 
-def _area_issuer(unit, *, style=None) -> Issuer:
-    """Who reports on an area's criteria: the district's People's Committee, else the coordination office."""
-    if unit is not None and unit.level == 2:
+def _area_issuer(unit, *, style=None, on) -> Issuer:
+    """Who reports on an area's criteria on the day `on`: the district's People's Committee while the district
+    exists; after 30/06/2025 the province's People's Committee for a part of it; else the coordination office."""
+    if unit is not None and unit.level == 2 and not has_ended(unit, on):
         committee = _("Ủy ban nhân dân {district}").format(district=lower_first(unit.name))
-        return issuer_from_text(committee, province=unit, style=style)
-    return _coordination_office(unit, style=style)
+        return issuer_from_text(committee, province=unit, style=style, on=on)
+    if unit is not None and unit.level > 1 and on > LAST_DAY_WITH_DISTRICTS:
+        # No district after 30/06/2025: the province's People's Committee reports on a part of it.
+        province = unit_on(province_of(unit), on)
+        committee = _("Ủy ban nhân dân {province}").format(province=lower_first(province.name))
+        return issuer_from_text(committee, province=province, style=style, on=on)
+    return _coordination_office(unit, style=style, on=on)
 
 
 def _criteria_table(doc, rows):
@@ -784,7 +832,7 @@ def _indicator_summary(result, *, issuer, style, date):
     year = params.get("year")
     unit, area_name = _area(params)
     if issuer is None:
-        issuer = _area_issuer(unit, style=style)
+        issuer = _area_issuer(unit, style=style, on=_issued_on(date))
     in_year = _(" năm {year}").format(year=year) if year else ""
     title = _("Kết quả thực hiện các chỉ tiêu của Bộ tiêu chí quốc gia về xã nông thôn mới{year}{area}").format(
         year=in_year, area=_(" trên địa bàn {area}").format(area=lower_first(area_name)) if area_name else ""

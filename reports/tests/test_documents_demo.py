@@ -1,5 +1,6 @@
 """The demo data set's documents print the published figures (FACTS.md) and the 15/08/2016 conclusions."""
 
+import datetime
 import re
 
 import pytest
@@ -86,8 +87,11 @@ def test_the_fifteenth_of_august_notice_has_chairs_conclusions_and_tasks(demo, d
 
 def test_ky_anh_criteria_report_prints_the_average_of_the_q1_2017_review(demo, db):
     result = registry.get("criteria-summary").run({"district": "Huyện Kỳ Anh", "year": "2017"})
-    read = ReadDocument.from_bytes(report_document(result).content)
+    # Dated on the review's day the district's committee issues it; undated (today, 2026) the province does.
+    read = ReadDocument.from_bytes(report_document(result, date=datetime.date(2017, 4, 14)).content)
     assert read.header_left[0] == "ỦY BAN NHÂN DÂN HUYỆN KỲ ANH"
+    today = ReadDocument.from_bytes(report_document(result).content)
+    assert today.header_left[0] == "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
     assert read.header_right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     # FACTS.md: Huyện ủy Kỳ Anh, Q1 2017: 9.8 criteria per commune on average.
     assert "bình quân đạt 9,8 tiêu chí/xã" in read.text

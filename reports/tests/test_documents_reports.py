@@ -1,6 +1,7 @@
 """Draft reports from report results: header of the issuer, title, sentences, and every figure of the result."""
 
 import copy
+import datetime
 import re
 
 import pytest
@@ -134,7 +135,8 @@ def test_sponsor_scorecard_without_a_bloc_is_issued_by_the_coordination_office()
 
 
 def test_criteria_summary_of_a_district_is_issued_by_its_peoples_committee():
-    read = ReadDocument.from_bytes(report_document(CRITERIA_SUMMARY).content)
+    """Dated while the district existed (the 2017 report of 10/01/2018), the district's committee issues it."""
+    read = ReadDocument.from_bytes(report_document(CRITERIA_SUMMARY, date=datetime.date(2018, 1, 10)).content)
     assert read.header_left[0] == "ỦY BAN NHÂN DÂN HUYỆN KỲ ANH"
     assert read.header_left[-1].endswith("/BC-UBND")
     assert read.header_right[2].startswith("Kỳ Anh, ngày")
@@ -146,6 +148,7 @@ def test_criteria_summary_of_a_district_is_issued_by_its_peoples_committee():
     assert "Năm 2017, toàn huyện Kỳ Anh có 20 xã được đánh giá; bình quân đạt 9,8 tiêu chí/xã" in text
     assert "1 xã đạt 19 tiêu chí; 2 xã đạt từ 15 đến 18 tiêu chí" in text
     assert "2 xã đạt dưới 5 tiêu chí" in text
+    assert "(Số liệu năm 2017)" in read.paragraphs
     weakest = next(p for p in read.paragraphs if p.startswith("Các tiêu chí có tỷ lệ xã đạt thấp nhất"))
     assert weakest.index("Tiêu chí 17") < weakest.index("Tiêu chí 2 ") < weakest.index("Tiêu chí 6")
     assert_every_figure(read, CRITERIA_SUMMARY)
@@ -167,3 +170,38 @@ def test_every_draft_ends_with_recipients_and_a_signature_block(result):
     assert left.paragraphs[-1].text == "- Lưu: VT."
     authority = [p for p in right.paragraphs if p.text.strip()]
     assert authority and all(p.text == p.text.upper() and p.runs[0].bold for p in authority)
+
+
+@pytest.mark.parametrize("date", [None, datetime.date(2025, 7, 1), datetime.date(2026, 3, 2)])
+def test_no_district_body_issues_a_draft_after_30_06_2025(date):
+    """A draft issued from 01/07/2025 (undated: today, December 2026) comes from the province, dated there."""
+    result = copy.deepcopy(CRITERIA_SUMMARY)
+    result["params"]["year"] = 2026
+    read = ReadDocument.from_bytes(report_document(result, date=date).content)
+    assert read.header_left[0] == "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+    assert "HUYỆN" not in " ".join(read.header_left)
+    assert read.header_right[2].startswith("Hà Tĩnh, ngày")
+    assert "(Số liệu năm 2026)" in read.paragraphs
+
+
+def test_a_2026_criteria_summary_of_a_2025_commune_is_issued_by_the_province():
+    result = copy.deepcopy(CRITERIA_SUMMARY)
+    result["params"] = {"commune": "Xã Kỳ Xuân", "year": 2026}
+    read = ReadDocument.from_bytes(report_document(result).content)
+    assert read.header_left[0] == "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+    assert read.header_right[2].startswith("Hà Tĩnh, ngày")
+
+
+def test_the_scorecards_place_line_follows_the_map_of_its_date():
+    bloc = Organisation.objects.create(
+        name="Đảng ủy Khối thử nghiệm",
+        kind="co_quan_dang",
+        home_unit=AdministrativeUnit.objects.get(name="Huyện Kỳ Anh", edition="legacy"),
+    )
+    result = copy.deepcopy(SPONSOR_SCORECARD)
+    result["params"]["parent"] = bloc.name
+    old = ReadDocument.from_bytes(report_document(result, date=datetime.date(2022, 3, 31)).content)
+    new = ReadDocument.from_bytes(report_document(result, date=datetime.date(2026, 3, 2)).content)
+    assert old.header_right[-1].startswith("Kỳ Anh, ngày")
+    assert new.header_right[-1].startswith("Hà Tĩnh, ngày")
+    assert any(p.startswith("(Số liệu năm ") for p in new.paragraphs)
