@@ -64,8 +64,10 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# BENCH_ARGS="--smoke" (CI): 300 commune-years, one run, row counts checked instead of timings.
+BENCH_ARGS ?=
 bench: $(VENV)/.dev
-	$(PY) benchmarks/import_bench.py
+	$(PY) benchmarks/import_bench.py $(BENCH_ARGS)
 
 # DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ntm_scale_bench) is created, migrated and filled once;
 # SCALE_ARGS="--regenerate" rebuilds it, "--verbose" adds EXPLAIN ANALYZE of the slowest queries.

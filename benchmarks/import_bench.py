@@ -60,8 +60,44 @@ def peak_mib() -> float:
 # --- preparing a database --------------------------------------------------------------
 
 
-def prepare_database(database_url: str, communes: int, workdir: Path) -> dict:
-    """Migrate, load the units, create the criteria set, write the workbooks. Returns file paths."""
+FIRST_YEAR, LAST_YEAR = 2011, 2025  # the three legacy national sets (QĐ 491, 1980, 318), 19 criteria each
+
+
+def biggest_province():
+    """The legacy province with the most rural communes (Thanh Hóa: 453): the coordinator's province."""
+    from django.db.models import Count
+
+    from divisions.models import AdministrativeUnit
+
+    row = (
+        AdministrativeUnit.objects.filter(level=3, kind="xa", edition="legacy")
+        .values("province_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "province_id")
+        .first()
+    )
+    return AdministrativeUnit.objects.get(pk=row["province_id"])
+
+
+def bench_user(province):
+    """The importing clerk: the coordinator of one province (Văn phòng điều phối tỉnh), as in real life."""
+    from django.contrib.auth import get_user_model
+
+    from ntm_site.accounts.choices import Role
+    from ntm_site.accounts.services import user_scope_set
+
+    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
+    user_scope_set(user=user, role=Role.PROVINCE_COORDINATOR, unit=province)
+    return user
+
+
+def prepare_database(database_url: str, sheets: int, workdir: Path) -> dict:
+    """Migrate, load the units, give the clerk a scope, write the workbooks. Returns file paths.
+
+    The wide file holds `sheets` commune-years of the coordinator's province: its communes by
+    code, year after year from 2011 (5,000 = the province's 453 communes over 11 years), each
+    judged against the national set of its year.
+    """
     setup_django(database_url)
     from django.core.management import call_command
 
@@ -71,30 +107,30 @@ def prepare_database(database_url: str, communes: int, workdir: Path) -> dict:
     if not AdministrativeUnit.objects.exists():
         call_command("load_divisions", edition="legacy", verbosity=0)
         call_command("load_reference_data", verbosity=0)
-    from django.contrib.auth import get_user_model
-
-    from ntm_site.tests.factories import national_commune_set
-
-    national_commune_set()
-    get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
-    codes = list(
-        AdministrativeUnit.objects.filter(level=3, kind="xa", edition="legacy")
+    province = biggest_province()
+    bench_user(province)
+    communes = list(
+        AdministrativeUnit.objects.filter(level=3, kind="xa", edition="legacy", province=province)
         .order_by("code")
-        .values_list("code", "name")[:communes]
+        .values_list("code", "name")
     )
-    if len(codes) < communes:
-        raise SystemExit(f"only {len(codes)} communes available")
-    return write_workbooks(codes, workdir)
+    rows = [(code, name, year) for year in range(FIRST_YEAR, LAST_YEAR + 1) for code, name in communes][:sheets]
+    if len(rows) < sheets:
+        raise SystemExit(f"only {len(rows)} commune-years available in {province.name}")
+    files = write_workbooks(rows, workdir)
+    files["province"] = province.name
+    return files
 
 
-def write_workbooks(codes, workdir: Path) -> dict:
+def write_workbooks(sheets, workdir: Path) -> dict:
+    """The four files from (code, name, year) commune-years."""
     from openpyxl import Workbook
 
     rng = random.Random(2019)
     met, not_met = ["Đạt", "Đạt", "x", "1", "Đạt"], ["Chưa đạt", "-", "0"]
     statuses = {}
-    for code, _name in codes:
-        statuses[code] = [rng.random() < 0.6 for _ in range(19)]
+    for code, _name, year in sheets:
+        statuses[code, year] = [rng.random() < 0.6 for _ in range(19)]
 
     def cell(ok):
         return rng.choice(met) if ok else rng.choice(not_met)
@@ -103,13 +139,13 @@ def write_workbooks(codes, workdir: Path) -> dict:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("Tổng hợp")
         ws.append(["ỦY BAN NHÂN DÂN TỈNH"])
-        ws.append(["BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI NĂM 2019"])
+        ws.append(["BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI"])
         ws.append([])
         ws.append(["STT", "Mã xã", "Tên xã", "Năm", *[f"TC{n}" for n in range(1, 20)], "Ghi chú"])
         ws.append([f"({n})" for n in range(1, 25)])
-        for i, (code, name) in enumerate(codes, start=1):
-            flags = statuses[code]
-            ws.append([i, code, name, YEAR, *[cell(f != flip) for f in flags], ""])
+        for i, (code, name, year) in enumerate(sheets, start=1):
+            flags = statuses[code, year]
+            ws.append([i, code, name, year, *[cell(f != flip) for f in flags], ""])
         ws.append(["Tổng cộng", None, None, None, *[None] * 19])
         wb.save(path)
 
@@ -123,15 +159,15 @@ def write_workbooks(codes, workdir: Path) -> dict:
             ws.append([])
             ws.append(["Mã xã", "Tên xã", "Năm", "Tiêu chí", "Kết quả"])
         n = 0
-        for code, name in codes:
-            for number, ok in enumerate(statuses[code], start=1):
+        for code, name, year in sheets:
+            for number, ok in enumerate(statuses[code, year], start=1):
                 if limit is not None and n >= limit:
                     break
                 n += 1
                 if stock:
-                    ws.append([code, number, YEAR, "dat" if ok else "chua_dat"])
+                    ws.append([code, number, year, "dat" if ok else "chua_dat"])
                 else:
-                    ws.append([code, name, YEAR, number, "Đạt" if ok else "Chưa đạt"])
+                    ws.append([code, name, year, number, "Đạt" if ok else "Chưa đạt"])
         wb.save(path)
 
     files = {
@@ -143,7 +179,7 @@ def write_workbooks(codes, workdir: Path) -> dict:
     wide(files["wide"], flip=False)
     wide(files["wide_update"], flip=True)
     long(files["long"])
-    long(files["stock"], limit=len(codes) * 19 // 10, stock=True)
+    long(files["stock"], limit=len(sheets) * 19 // 10, stock=True)
     return files
 
 
@@ -175,6 +211,13 @@ def _reset_assessments():
             cursor.execute("VACUUM ANALYZE")
 
 
+def set_codes_by_year() -> dict[int, str]:
+    """The national commune set of each year of the workload (QĐ 491, 1980, 318)."""
+    from criteria.models import CriteriaSet
+
+    return {y: CriteriaSet.objects.default_for_year(y).code for y in range(FIRST_YEAR, LAST_YEAR + 1)}
+
+
 def stage_floor(path):
     from django.db import transaction
     from python_calamine import CalamineWorkbook
@@ -187,7 +230,14 @@ def stage_floor(path):
     rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     header = next(i for i, r in enumerate(rows[:30]) if "Mã xã" in r)
     communes = dict(AdministrativeUnit.objects.filter(level=3, edition="legacy").values_list("code", "id"))
-    criteria = dict(Criterion.objects.filter(criteria_set__code="qd-1980-xa").values_list("number", "id"))
+    set_of_year = {}
+    criteria = {}  # (year, number) -> criterion id
+    for year, code in set_codes_by_year().items():
+        for set_id, number, pk in Criterion.objects.filter(criteria_set__code=code).values_list(
+            "criteria_set_id", "number", "id"
+        ):
+            set_of_year[year] = set_id
+            criteria[year, number] = pk
     status = {"Đạt": "dat", "x": "dat", "1": "dat", "Chưa đạt": "chua_dat", "-": "chua_dat", "0": "chua_dat"}
     objs, pairs = [], []
     for r in rows[header + 2 :]:
@@ -200,14 +250,15 @@ def stage_floor(path):
         for n in range(1, 20):
             value = r[3 + n]
             value = str(int(value)) if isinstance(value, float) else value
-            objs.append(Assessment(commune_id=commune_id, criterion_id=criteria[n], year=year, status=status[value]))
+            objs.append(
+                Assessment(commune_id=commune_id, criterion_id=criteria[year, n], year=year, status=status[value])
+            )
     with transaction.atomic():
         if has_commune_year:
             from criteria.models import CommuneYear
 
-            set_id = Criterion.objects.get(pk=criteria[1]).criteria_set_id
             years = CommuneYear.objects.bulk_create(
-                [CommuneYear(commune_id=c, year=y, criteria_set_id=set_id) for c, y in pairs]
+                [CommuneYear(commune_id=c, year=y, criteria_set_id=set_of_year[y]) for c, y in pairs]
             )
             by_pair = {(cy.commune_id, cy.year): cy.pk for cy in years}
             for obj in objs:
@@ -251,9 +302,12 @@ def stage_stock(path):
         def get_queryset(self, value, row, *args, **kwargs):
             return AdministrativeUnit.objects.filter(edition="legacy", level=3)
 
+    codes = set_codes_by_year()
+
     class CriterionWidget(widgets.ForeignKeyWidget):
+        # The criterion numbered so in the national set of the row's year.
         def get_queryset(self, value, row, *args, **kwargs):
-            return Criterion.objects.filter(criteria_set__code="qd-1980-xa")
+            return Criterion.objects.filter(criteria_set__code=codes[int(row["year"])])
 
     class StockAssessmentResource(resources.ModelResource):
         commune = fields.Field(
@@ -303,7 +357,54 @@ def run_stage(args):
     else:
         rows, seconds = stage_stock(args.file)
     cpu = time.process_time() - cpu
-    print(json.dumps({"rows": rows, "seconds": seconds, "cpu": cpu, "peak_mib": peak_mib(), "counts": extra}))
+    out = {"rows": rows, "seconds": seconds, "cpu": cpu, "peak_mib": peak_mib(), "counts": extra}
+    print(json.dumps({**out, "tables": table_counts()}))
+
+
+def table_counts() -> dict:
+    """Rows in the tables an import writes (after the stage, outside its timing)."""
+    from criteria.models import Assessment, CommuneYear
+
+    return {
+        "assessments": Assessment.objects.count(),
+        "assessment history": Assessment.history.count(),
+        "commune-years": CommuneYear.objects.count(),
+        "commune-year history": CommuneYear.history.count(),
+    }
+
+
+def expected_tables(stage: str, sheets: int, stock_rows: int) -> dict:
+    """What each stage must leave behind: a benchmark whose import wrote the wrong rows fails."""
+    results = sheets * 19
+    if stage == "floor":  # no history
+        return {"assessments": results, "assessment history": 0, "commune-years": sheets, "commune-year history": 0}
+    if stage == "stock":  # simple-history's signals: one "+" row per row saved
+        cys = -(-stock_rows // 19)
+        return {"assessments": stock_rows, "assessment history": stock_rows, "commune-years": cys}
+    history = 2 * results if stage == "ours-update" else results
+    return {
+        "assessments": results,
+        "assessment history": history,
+        "commune-years": sheets,
+        "commune-year history": sheets,
+    }
+
+
+def check_rows(stage: str, result: dict, sheets: int, stock_rows: int) -> list[str]:
+    """Differences between the rows a stage wrote and those it had to write."""
+    problems = []
+    written = {"floor": sheets * 19, "stock": stock_rows}.get(stage, sheets * 19)
+    if result["rows"] != written:
+        problems.append(f"{stage}: {result['rows']} rows imported, {written} expected")
+    counts = result.get("counts") or {}
+    if stage in ("ours-fresh", "ours-long") and counts.get("new") != sheets * 19:
+        problems.append(f"{stage}: {counts.get('new')} new results reported, {sheets * 19} expected")
+    if stage == "ours-update" and counts.get("updated") != sheets * 19:
+        problems.append(f"{stage}: {counts.get('updated')} updated results reported, {sheets * 19} expected")
+    for table, want in expected_tables(stage, sheets, stock_rows).items():
+        if result["tables"][table] != want:
+            problems.append(f"{stage}: {result['tables'][table]} rows in {table}, {want} expected")
+    return problems
 
 
 # --- the driver ------------------------------------------------------------------------
@@ -320,14 +421,14 @@ def child(stage, database_url, file):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def pg_bench_url(url: str) -> str:
+def pg_bench_url(url: str, suffix: str = "_bench") -> str:
     """The PostgreSQL URL with its database renamed *_bench (created if missing); the suite's DB is untouched."""
     from urllib.parse import urlparse, urlunparse
 
     import psycopg
 
     parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "ntm") + "_bench"
+    name = (parsed.path.lstrip("/") or "ntm") + suffix
     admin = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
@@ -336,7 +437,7 @@ def pg_bench_url(url: str) -> str:
     return urlunparse(parsed._replace(path="/" + name))
 
 
-def bench_backend(label, database_url, communes, workdir, repeat=1):
+def bench_backend(label, database_url, communes, workdir, repeat=1, smoke=False):
     print(f"\n== {label}: preparing (units, criteria set, workbooks)…", flush=True)
     prep = subprocess.run(
         [sys.executable, __file__, "--prepare", "--database-url", database_url]
@@ -347,11 +448,15 @@ def bench_backend(label, database_url, communes, workdir, repeat=1):
         cwd=ROOT,
     )
     files = json.loads(prep.stdout.strip().splitlines()[-1])
+    print(f"   {communes} commune-years of {files.pop('province')}, imported by its coordinator", flush=True)
+    stock_rows = communes * 19 // 10
+    problems = []
     plan = [("floor", "wide"), ("ours-fresh", "wide"), ("ours-update", "wide_update"), ("ours-long", "long")]
     results = {}
     for round_ in range(repeat):
         for stage, file in plan + ([("stock", "stock")] if round_ == 0 else []):
             r = child(stage, database_url, files[file])
+            problems += check_rows(stage, r, communes, stock_rows)
             best = results.get(stage)
             if best is None or r["seconds"] < best["seconds"]:
                 results[stage] = r
@@ -384,13 +489,23 @@ def bench_backend(label, database_url, communes, workdir, repeat=1):
         and summary["speedup vs stock (update)"] >= TARGET_STOCK_SPEEDUP
         and summary["peak MiB (ours)"] < TARGET_PEAK_MIB
     )
+    for problem in problems:
+        print("   WRONG ROWS:", problem, flush=True)
+    if smoke:
+        print("   smoke run: row counts", "right" if not problems else "WRONG", "(timings not judged)", flush=True)
+        return not problems
     print("   targets (≤ 2.0× floor, ≥ 30× stock, < 400 MiB):", "met" if ok else "MISSED", flush=True)
-    return ok
+    return ok and not problems
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--communes", type=int, default=5000)
+    parser.add_argument("--communes", type=int, default=5000, help="commune-years (rows) of the wide file")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI: 300 commune-years, one run, checks the rows written, not the timings",
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each stage (the best is kept; stock runs once)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (workbooks, SQLite file)")
@@ -407,6 +522,8 @@ def main():
         print(json.dumps(files))
         return None
 
+    if args.smoke:
+        args.communes, args.repeat = 300, 1
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load {load}")
     workdir = Path(tempfile.mkdtemp(prefix="ntm_bench_"))
@@ -414,11 +531,15 @@ def main():
     try:
         backends = [b.strip() for b in args.backends.split(",")]
         if "sqlite" in backends:
-            ok &= bench_backend("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", args.communes, workdir, args.repeat)
+            sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            ok &= bench_backend("SQLite", sqlite_url, args.communes, workdir, args.repeat, args.smoke)
         if "postgresql" in backends:
             url = os.environ.get("DATABASE_URL", "")
             if url.startswith("postgres"):
-                ok &= bench_backend("PostgreSQL", pg_bench_url(url), args.communes, workdir, args.repeat)
+                suffix = "_smoke_bench" if args.smoke else "_bench"
+                ok &= bench_backend(
+                    "PostgreSQL", pg_bench_url(url, suffix), args.communes, workdir, args.repeat, args.smoke
+                )
             else:
                 print("\n(PostgreSQL skipped: set DATABASE_URL=postgres://… to include it)")
     finally:
