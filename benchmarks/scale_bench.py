@@ -40,9 +40,12 @@ DISTRICT = "Huyện Kỳ Anh"
 SEARCH = "ky anh"
 DEEP_PAGE = 500
 
-# Targets (issue 9): ms of the median, SQL queries.
+# Targets (issue 9): ms of the median, SQL queries. Issue 20: the dashboard, the country's report
+# pages and downloads are judged on their p95.
 PAGE_MS, PAGE_QUERIES = 300, 15
-REPORT_COUNTRY_MS, REPORT_PROVINCE_MS, XLSX_MS = 1000, 300, 3000
+REPORT_PROVINCE_MS, XLSX_MS = 300, 3000
+DASHBOARD_P95_MS, REPORT_COUNTRY_P95_MS, XLSX_COUNTRY_P95_MS = 300, 500, 2000
+SMOKE_FRACTION = 0.03  # ≈ 300 legacy communes (and the clerk's district): CI's smoke run
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Probe:
     user: str  # "admin" or "clerk"
     target_ms: int | None
     max_queries: int | None = None
+    statistic: str = "median"  # what target_ms bounds: "median" or "p95"
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # this process (Django and the client), not the server's
     queries: list = field(default_factory=list)
@@ -67,25 +71,37 @@ class Probe:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
     @property
+    def judged(self) -> float:
+        return self.p95 if self.statistic == "p95" else self.median
+
+    @property
     def ok(self) -> bool:
         good_queries = self.max_queries is None or len(self.queries) <= self.max_queries
-        if self.target_ms is None:
+        if self.target_ms is None or SMOKE:
             return self.status == 200
-        return self.status == 200 and self.median <= self.target_ms and good_queries
+        return self.status == 200 and self.judged <= self.target_ms and good_queries
+
+
+SMOKE = False  # a smoke run judges only that every request answers 200 (and the row counts)
 
 
 # --- the database ------------------------------------------------------------------------
 
 
-def bench_url(url: str) -> str:
-    """The benchmark's own database on the server of DATABASE_URL: `<name>_bench` (never the app's own data)."""
+def bench_url(url: str, variant: str = "") -> str:
+    """The benchmark's own database on the server of DATABASE_URL: `<name>_bench` (never the app's own data).
+
+    A smaller data set (`variant` "smoke", "f25" …) lives in `<name>_<variant>_bench`, so it never
+    replaces the national one.
+    """
     if not url.startswith(("postgres://", "postgresql://")):
-        return DEFAULT_URL
+        url = DEFAULT_URL
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "ntm_scale"
-    if not name.endswith("_bench"):
-        name += "_bench"
-    return parts._replace(path=f"/{name}").geturl()
+    name = name.removesuffix("_bench")
+    if variant:
+        name += f"_{variant}"
+    return parts._replace(path=f"/{name}_bench").geturl()
 
 
 def ensure_database(url: str, regenerate: bool) -> None:
@@ -121,16 +137,37 @@ def setup_django(url: str) -> None:
         settings.ALLOWED_HOSTS.append("testserver")
 
 
-def prepare() -> None:
+def prepare(size=None) -> list[str]:
+    """Migrate and fill the database once; returns what is wrong with its row counts (nothing, normally)."""
     import scale_data
     from django.core.management import call_command
 
+    size = size or scale_data.FULL
     call_command("migrate", verbosity=0)
     if scale_data.data_ready():
-        print("national data set already there (--regenerate to rebuild it)")
-        return
-    counts = scale_data.generate(lambda line: print(line, flush=True))
+        print("data set already there (--regenerate to rebuild it)")
+        return check_counts(size)
+    counts = scale_data.generate(lambda line: print(line, flush=True), size=size)
     print("rows:", scale_data.as_json(counts))
+    return check_counts(size, counts)
+
+
+def check_counts(size, written=None) -> list[str]:
+    """The tables hold what the generator says it wrote, and the criteria tables what the units and sets imply."""
+    import scale_data
+
+    have = scale_data.table_counts()
+    problems = []
+    for name, want in scale_data.expected_counts(size).items():
+        if have[name] != want:
+            problems.append(f"{name}: {have[name]:,} rows, {want:,} expected")
+    for name, want in (written or {}).items():
+        if name in have and have[name] != want:
+            problems.append(f"{name}: {have[name]:,} rows, the generator wrote {want:,}")
+    empty = [name for name, n in have.items() if not n]
+    problems += [f"{name}: no rows" for name in empty]
+    print("row counts:", "right" if not problems else "WRONG", scale_data.as_json(have), flush=True)
+    return problems
 
 
 def bench_users():
@@ -154,12 +191,19 @@ def bench_users():
 # --- what to request ------------------------------------------------------------------------
 
 
+def dashboard_probes() -> list[Probe]:
+    """The admin index (the dashboard every user lands on), for the superuser and the clerk: p95 ≤ 300 ms."""
+    from django.urls import reverse
+
+    url = reverse("admin:index")
+    return [Probe("admin index", url, who, DASHBOARD_P95_MS, statistic="p95") for who in ("admin", "clerk")]
+
+
 def admin_probes(client_for) -> list[Probe]:
     from django.contrib import admin
     from django.urls import reverse
 
-    # The index's headline figures are not among the issue's targets: measured, shown, not failed.
-    probes = [Probe("admin index", reverse("admin:index"), who, None) for who in ("admin", "clerk")]
+    probes = dashboard_probes()
     for model, model_admin in sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label):
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -240,6 +284,9 @@ def change_probes() -> list[Probe]:
     }
     probes = []
     for name, obj in records.items():
+        if obj is None:  # a small data set (--smoke, --fraction) may lack one
+            print(f"  (no record for change {name})")
+            continue
         for who in ("admin", "clerk"):
             probes.append(Probe(f"change {name}", url(obj), who, PAGE_MS, PAGE_QUERIES))
     return probes
@@ -293,11 +340,17 @@ def report_probes() -> list[Probe]:
             query = "?" + urlencode({**params, **extra}) if (params or extra) else ""
             page = reverse("reports:report", args=[report.slug]) + query
             xlsx = reverse("reports:export", args=[report.slug, "xlsx"]) + query
-            page_ms = REPORT_COUNTRY_MS if area == "country" else REPORT_PROVINCE_MS
-            probes.append(Probe(f"report {report.slug} ({area})", page, "admin", page_ms))
-            probes.append(Probe(f"report {report.slug} .xlsx ({area})", xlsx, "admin", XLSX_MS))
+            if area == "country":
+                page_probe = Probe(f"report {report.slug} ({area})", page, "admin", REPORT_COUNTRY_P95_MS, None, "p95")
+                xlsx_probe = Probe(
+                    f"report {report.slug} .xlsx ({area})", xlsx, "admin", XLSX_COUNTRY_P95_MS, None, "p95"
+                )
+            else:
+                page_probe = Probe(f"report {report.slug} ({area})", page, "admin", REPORT_PROVINCE_MS)
+                xlsx_probe = Probe(f"report {report.slug} .xlsx ({area})", xlsx, "admin", XLSX_MS)
+            probes += [page_probe, xlsx_probe]
             if area == "province":
-                probes.append(Probe(f"report {report.slug} ({area})", page, "clerk", page_ms))
+                probes.append(Probe(f"report {report.slug} ({area})", page, "clerk", REPORT_PROVINCE_MS))
     return probes
 
 
@@ -334,6 +387,7 @@ def print_table(probes: list[Probe]) -> None:
     print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
     for p in probes:
         target = f"≤ {p.target_ms} ms" if p.target_ms is not None else "(not a target)"
+        target += " p95" if p.target_ms is not None and p.statistic == "p95" else ""
         target += f", ≤ {p.max_queries} q" if p.max_queries is not None else ""
         status = "" if p.status == 200 else f" (HTTP {p.status})"
         result = ("OK" if p.ok else "**FAIL**") + status
@@ -371,14 +425,35 @@ def main(argv=None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="drop the database and rebuild the data set")
     parser.add_argument("--verbose", action="store_true", help="EXPLAIN ANALYZE of the slowest queries")
     parser.add_argument("--only", default="", help="measure only requests whose name contains this")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"CI: {SMOKE_FRACTION:g} of the country in its own database, one request each, "
+        "checks row counts and HTTP 200, not timings",
+    )
+    parser.add_argument(
+        "--fraction",
+        type=float,
+        default=1.0,
+        help="this share of the country (0.25, 0.5) in a database of its own (<name>_f25_bench …)",
+    )
     args = parser.parse_args(argv)
+    global SMOKE
+    if args.smoke:
+        SMOKE, args.fraction, args.repeat = True, SMOKE_FRACTION, 1
+    variant = "smoke" if args.smoke else ("" if args.fraction >= 1 else f"f{round(args.fraction * 100)}")
 
-    url = bench_url(os.environ.get("DATABASE_URL", ""))
+    url = bench_url(os.environ.get("DATABASE_URL", ""), variant)
     ensure_database(url, args.regenerate)
     setup_django(url)
+    import scale_data
+
     t0 = time.perf_counter()
-    prepare()
+    problems = prepare(scale_data.Size(min(1.0, args.fraction)))
     print(f"data ready in {time.perf_counter() - t0:.0f} s")
+    if problems:
+        print("the data set's row counts are wrong:\n  " + "\n  ".join(problems))
+        return 1
 
     from django.test import Client
 
@@ -404,7 +479,7 @@ def main(argv=None) -> int:
     if failed:
         print(f"{len(failed)} of {len(probes)} requests miss their target:")
         for p in failed:
-            print(f"  {p.user} {p.name}: {p.median:.0f} ms, {len(p.queries)} queries, HTTP {p.status}")
+            print(f"  {p.user} {p.name}: {p.statistic} {p.judged:.0f} ms, {len(p.queries)} queries, HTTP {p.status}")
         return 1
     print(f"all {len(probes)} requests meet their targets")
     return 0

@@ -20,6 +20,7 @@ import datetime
 import json
 import random
 import time
+from dataclasses import dataclass
 
 MARKER = "scale-bench-v1"  # ImportBatch.template of the row that says the data set is complete
 FIRST_YEAR, LAST_YEAR = 2011, 2025
@@ -33,6 +34,29 @@ PROPOSALS = 5_000
 PEOPLE = 20_000
 MEETINGS = 5_000
 PARTICIPANTS, SPEECHES, CONCLUSIONS, TASKS = 20, 6, 4, 4
+
+
+@dataclass(frozen=True)
+class Size:
+    """How much of the country: `fraction` of the communes (evenly spread) and of the other records.
+
+    1.0 is the national data set. Smaller sizes (the smoke run of CI, the cost-growth table)
+    always keep the communes of `KEEP_DISTRICT` (the benchmark clerk's district), so every
+    page the benchmark opens has rows.
+    """
+
+    fraction: float = 1.0
+
+    def n(self, full: int, least: int = 1) -> int:
+        return max(least, round(full * self.fraction))
+
+    def keep(self, i: int) -> bool:
+        """Whether the i-th commune (0-based) is in: exactly round(n × fraction) of n, evenly spread."""
+        return self.fraction >= 1 or int((i + 1) * self.fraction) > int(i * self.fraction)
+
+
+FULL = Size()
+KEEP_DISTRICT = ("Huyện Kỳ Anh", "Tỉnh Hà Tĩnh")
 
 
 def data_ready() -> bool:
@@ -77,7 +101,7 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-def generate(say=print) -> dict:
+def generate(say=print, size: Size = FULL) -> dict:
     """Write the data set (the units and reference data first if missing). Returns row counts."""
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -92,12 +116,13 @@ def generate(say=print) -> dict:
         call_command("load_reference_data", verbosity=0)
     rng = random.Random(2025)
     with transaction.atomic():
-        counts.update(_criteria(rng, say))
-        counts.update(_sponsorship(rng, say))
-        counts.update(_meetings(rng, say))
+        counts.update(_criteria(rng, say, size))
+        counts.update(_sponsorship(rng, say, size))
+        counts.update(_meetings(rng, say, size))
         from ntm_site.models import ImportBatch
 
-        ImportBatch.objects.create(template=MARKER, file_name="scale benchmark data set", rows=sum(counts.values()))
+        name = "scale benchmark data set" + ("" if size == FULL else f" ({size.fraction:g} of the country)")
+        ImportBatch.objects.create(template=MARKER, file_name=name, rows=sum(counts.values()))
     # As after any bulk load: statistics for the planner, and the visibility map that lets index-only
     # scans skip the heap (a live database gets both from autovacuum; without it the scorecard is ~10 % slower).
     say("VACUUM ANALYZE …")
@@ -110,16 +135,83 @@ def generate(say=print) -> dict:
 # --- criteria -------------------------------------------------------------------------------
 
 
-def _criteria(rng, say) -> dict:
-    from criteria.models import Assessment, CommuneYear, CriteriaSet, Criterion
+def _communes(size: Size, edition: str) -> list[int]:
+    """The communes of the data set: `size`'s share of the edition, the clerk's district always in."""
     from divisions.models import AdministrativeUnit
+
+    all_ = _ids(AdministrativeUnit, level=3, edition=edition)
+    if size == FULL:
+        return all_
+    district, province = KEEP_DISTRICT
+    kept = set(
+        AdministrativeUnit.objects.filter(
+            level=3, edition=edition, parent__name=district, parent__parent__name=province
+        ).values_list("pk", flat=True)
+    )
+    return [pk for i, pk in enumerate(all_) if pk in kept or size.keep(i)]
+
+
+def expected_counts(size: Size = FULL) -> dict:
+    """The rows of the criteria tables that `generate(size=size)` writes, worked out from the units and sets."""
+    from criteria.models import CriteriaSet, Criterion
+
+    legacy, new = _communes(size, "legacy"), _communes(size, "2025")
+    per_year = {}
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        cset = CriteriaSet.objects.default_for_year(year)
+        per_year[year] = Criterion.objects.filter(criteria_set=cset).count()
+    years = LAST_YEAR - FIRST_YEAR + 1
+    return {
+        "commune-years": len(legacy) * years + len(new),
+        "assessments": len(legacy) * sum(per_year.values()) + len(new) * per_year[LAST_YEAR],
+    }
+
+
+def table_counts() -> dict:
+    """Rows now in each table `generate` writes, by the names of its counts."""
+    from criteria.models import Assessment, CommuneYear
+    from meetings.models import Conclusion, FollowUpTask, Meeting, Participation, Person, Speech
+    from sponsorship.models import (
+        Activity,
+        Assignment,
+        Decision,
+        Initiative,
+        Organisation,
+        Proposal,
+        SupportRecord,
+    )
+
+    models = {
+        "commune-years": CommuneYear,
+        "assessments": Assessment,
+        "organisations": Organisation,
+        "decisions": Decision,
+        "assignments": Assignment,
+        "support records": SupportRecord,
+        "initiatives": Initiative,
+        "activities": Activity,
+        "proposals": Proposal,
+        "people": Person,
+        "meetings": Meeting,
+        "participations": Participation,
+        "speeches": Speech,
+        "conclusions": Conclusion,
+        "tasks": FollowUpTask,
+        "task communes": FollowUpTask.communes.through,
+        "task criteria": FollowUpTask.criteria.through,
+    }
+    return {name: model.objects.count() for name, model in models.items()}
+
+
+def _criteria(rng, say, size: Size = FULL) -> dict:
+    from criteria.models import Assessment, CommuneYear, CriteriaSet, Criterion
 
     sets = {}
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         cset = CriteriaSet.objects.default_for_year(year)
         sets[year] = (cset.pk, list(Criterion.objects.filter(criteria_set=cset).values_list("pk", flat=True)))
-    legacy = _ids(AdministrativeUnit, level=3, edition="legacy")
-    new = _ids(AdministrativeUnit, level=3, edition="2025")
+    legacy = _communes(size, "legacy")
+    new = _communes(size, "2025")
     years = LAST_YEAR - FIRST_YEAR + 1
     say(f"commune-years: {len(legacy)} legacy communes × {years} years + {len(new)} new communes …")
     # How far along each commune is: reaching standard spreads over the years.
@@ -165,7 +257,7 @@ def _criteria(rng, say) -> dict:
 # --- sponsorship ------------------------------------------------------------------------------
 
 
-def _sponsorship(rng, say) -> dict:
+def _sponsorship(rng, say, size: Size = FULL) -> dict:
     from divisions.models import AdministrativeUnit
     from ntm_site.text import search_key
     from sponsorship.models import (
@@ -184,7 +276,8 @@ def _sponsorship(rng, say) -> dict:
     provinces = list(AdministrativeUnit.objects.filter(level=1, edition="legacy").values_list("pk", "name", "code"))
     communes_by_province = {}
     commune_key = {}
-    for pk, province_id, key in AdministrativeUnit.objects.filter(level=3, edition="legacy").values_list(
+    kept = set(_communes(size, "legacy"))
+    for pk, province_id, key in AdministrativeUnit.objects.filter(pk__in=kept).values_list(
         "pk", "province_id", "search_key"
     ):
         communes_by_province.setdefault(province_id, []).append(pk)
@@ -192,7 +285,7 @@ def _sponsorship(rng, say) -> dict:
     kinds = ["so_nganh", "co_quan_dang", "mttq_doan_the", "doanh_nghiep", "su_nghiep", "luc_luong_vu_trang"]
     org0 = _next_id(Organisation)
     orgs = []  # (id, name, short, province_id)
-    for i in range(ORGANISATIONS):
+    for i in range(size.n(ORGANISATIONS, len(provinces))):
         pid, pname, _code = provinces[i % len(provinces)]
         kind = kinds[i % len(kinds)]
         name = f"{['Sở', 'Ban', 'Hội', 'Công ty', 'Trung tâm', 'Bộ Chỉ huy'][i % 6]} số {i + 1} {pname}"
@@ -228,7 +321,7 @@ def _sponsorship(rng, say) -> dict:
     seen = set()
     assignments = []  # (id, decision, org, commune, role, year0)
     roles = ["phu_trach", "do_dau", "ket_nghia", "giup_do"]
-    while len(assignments) < ASSIGNMENTS:
+    while len(assignments) < size.n(ASSIGNMENTS):
         did, symbol, pid, y0 = rng.choice(decisions)
         if not communes_by_province.get(pid) or not orgs_by_province.get(pid):
             continue
@@ -266,14 +359,16 @@ def _sponsorship(rng, say) -> dict:
         ["assignment_id", "field_id", "title", "registered_on", "status", "result"],
         (
             (a[0], fields[i % len(fields)], f"Mô hình số {i + 1}", datetime.date(a[7], 6, 1), statuses[i % 4], "")
-            for i, a in enumerate(assignments[:INITIATIVES])
+            for i, a in enumerate(assignments[: size.n(INITIATIVES)])
         ),
     )
     act0 = _next_id(Activity)
     akinds = ["tham", "lam_viec", "bao_cao_thang", "bao_cao_quy", "khac"]
 
+    activities = size.n(ACTIVITIES, 4 * size.n(PROPOSALS))
+
     def activity_rows():
-        for i in range(ACTIVITIES):
+        for i in range(activities):
             a = assignments[i % len(assignments)]
             day = datetime.date(a[7], 1, 1) + datetime.timedelta(days=30 * (i // len(assignments)) + i % 300)
             yield (act0 + i, a[0], akinds[i % 5], day, "Đoàn công tác", "Làm việc với xã")
@@ -285,7 +380,7 @@ def _sponsorship(rng, say) -> dict:
         ["activity_id", "text", "addressee_id", "resolved", "answer"],
         (
             (act0 + i * 4, f"Đề nghị hỗ trợ kinh phí số {i + 1}", orgs[i % len(orgs)][0], i % 3 == 0, "")
-            for i in range(PROPOSALS)
+            for i in range(size.n(PROPOSALS))
         ),
     )
     _reset_sequences(Organisation, Decision, Assignment, Activity)
@@ -296,7 +391,7 @@ def _sponsorship(rng, say) -> dict:
 # --- meetings ---------------------------------------------------------------------------------
 
 
-def _meetings(rng, say) -> dict:
+def _meetings(rng, say, size: Size = FULL) -> dict:
     from criteria.models import Criterion
     from divisions.models import AdministrativeUnit
     from meetings.models import Conclusion, FollowUpTask, Meeting, Participation, Person, Speech
@@ -306,7 +401,7 @@ def _meetings(rng, say) -> dict:
     say("meetings …")
     orgs = list(Organisation.objects.values_list("pk", "home_unit_id"))
     communes_by_province = {}
-    for pk, province_id in AdministrativeUnit.objects.filter(level=3, edition="legacy").values_list(
+    for pk, province_id in AdministrativeUnit.objects.filter(pk__in=_communes(size, "legacy")).values_list(
         "pk", "province_id"
     ):
         communes_by_province.setdefault(province_id, []).append(pk)
@@ -315,7 +410,8 @@ def _meetings(rng, say) -> dict:
     given = ["Văn An", "Thị Bình", "Đức Cường", "Thị Dung", "Minh Hải", "Quốc Khánh", "Thị Lan", "Văn Nam"]
     family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ"]
     people = []
-    for i in range(PEOPLE):
+    n_people = size.n(PEOPLE, PARTICIPANTS)
+    for i in range(n_people):
         name = f"{family[i % 10]} {given[(i // 10) % 8]}"
         note = f"Cán bộ số {i + 1}"
         people.append((p0 + i, name, note, search_key(name, note)))
@@ -324,9 +420,10 @@ def _meetings(rng, say) -> dict:
     m0 = _next_id(Meeting)
     kinds = ["giao_ban", "so_ket_quy", "so_ket_6_thang", "tong_ket", "lam_viec_voi_xa", "kiem_tra_giam_sat"]
     meetings = []
-    for i in range(MEETINGS):
+    n_meetings = size.n(MEETINGS)
+    for i in range(n_meetings):
         org, home = orgs[i % len(orgs)]
-        day = datetime.date(2011, 1, 3) + datetime.timedelta(days=i * 5479 // MEETINGS)
+        day = datetime.date(2011, 1, 3) + datetime.timedelta(days=i * 5479 // n_meetings)
         start = datetime.datetime(day.year, day.month, day.day, 1, 0, tzinfo=datetime.UTC)
         code = f"HN-{day:%Y%m%d}-{i + 1}"
         title = f"Hội nghị {['giao ban', 'sơ kết quý', 'sơ kết 6 tháng', 'tổng kết', 'làm việc', 'kiểm tra'][i % 6]}"
@@ -342,7 +439,7 @@ def _meetings(rng, say) -> dict:
 
     def participation_rows():
         for m in meetings:
-            chosen = rng.sample(range(PEOPLE), PARTICIPANTS)
+            chosen = rng.sample(range(n_people), PARTICIPANTS)
             for order, person in enumerate(chosen, start=1):
                 pid = part0 + (m[0] - m0) * PARTICIPANTS + order - 1
                 yield (pid, m[0], order, p0 + person, "Cán bộ", orgs[person % len(orgs)][0], "", roles[order % 7])
@@ -400,7 +497,7 @@ def _meetings(rng, say) -> dict:
     counts["task communes"] = _copy(
         through._meta.db_table,
         [fcol, ccol],
-        ((t[0], c) for t in tasks for c in rng.sample(communes_by_province.get(t[10]) or any_communes, 2)),
+        ((t[0], c) for t in tasks for c in _two(rng, communes_by_province.get(t[10]) or any_communes)),
     )
     through = FollowUpTask.criteria.through
     counts["task criteria"] = _copy(
@@ -411,6 +508,11 @@ def _meetings(rng, say) -> dict:
     _reset_sequences(Person, Meeting, Participation, Conclusion, FollowUpTask)
     say(f"  {counts}")
     return counts
+
+
+def _two(rng, pool):
+    """Two communes of the pool (one when a small data set kept only one of the province)."""
+    return rng.sample(pool, min(2, len(pool)))
 
 
 def as_json(counts: dict) -> str:
