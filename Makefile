@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-e2e screenshots lint bench bench-scale messages clean-db help docs-preview
+.PHONY: run setup test test-e2e screenshots lint bench bench-scale bench-load messages clean-db help docs-preview
 
 help:
 	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - import benchmark (benchmarks/README.md)"
 	@echo "make bench-scale - the whole country's data in PostgreSQL, every admin page and report timed (benchmarks/README.md)"
+	@echo "make bench-load - 50 simulated clerks against gunicorn on the national data set (benchmarks/README.md)"
 	@echo "make messages - add new strings to the English catalogue (ntm_site/locale/en) and compile all catalogues"
 	@echo "make docs-preview - render the demo's draft documents (.docx) to PNG with LibreOffice (after make setup)"
 
@@ -77,6 +78,13 @@ SCALE_ARGS ?=
 REDIS_URL ?= redis://127.0.0.1:6379/5
 bench-scale: $(VENV)/.dev
 	REDIS_URL=$(REDIS_URL) $(PY) benchmarks/scale_bench.py $(SCALE_ARGS)
+
+# Locust against gunicorn (4 workers, 127.0.0.1:LOAD_PORT) on the scale benchmark's database, 5 minutes;
+# LOAD_ARGS="-t 60s -u 12" for a short run.
+LOAD_ARGS ?=
+LOAD_PORT ?= 8105
+bench-load: $(VENV)/.dev
+	REDIS_URL=$(REDIS_URL) LOAD_PORT=$(LOAD_PORT) $(PY) benchmarks/load_bench.py $(LOAD_ARGS)
 
 # The English catalogue gets the project's new strings (translate them in ntm_site/locale/en, then run this
 # again); the vi catalogue only fills Django's and the apps' gaps and is never regenerated.
