@@ -35,7 +35,10 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class FormFields(HTMLParser):
-    """The fields of the form whose id is `form_id` (or whose action contains `action`), as a browser posts them."""
+    """The fields of the form whose id is `form_id` (or whose action contains `action`), as a browser posts them.
+
+    `selects`: the choices of every select and radio group (a result's status is a radio group).
+    """
 
     def __init__(self, form_id=None, action=None):
         super().__init__(convert_charrefs=True)
@@ -56,6 +59,8 @@ class FormFields(HTMLParser):
             return
         name = a.get("name")
         if tag == "input" and name and a.get("type", "text") not in ("submit", "button", "file", "image"):
+            if a.get("type") == "radio":
+                self.selects.setdefault(name, []).append(a.get("value", ""))
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
             self.fields.append((name, a.get("value", "on" if a.get("type") == "checkbox" else "")))
@@ -134,7 +139,9 @@ class Clerk(HttpUser):
         if not statuses:
             return  # a sheet the clerk may only read (approved meanwhile): nothing to save
         flip = random.choice(statuses)
-        data = [(n, ("chua_dat" if v == "dat" else "dat") if n == flip else v) for n, v in form.fields]
+        now = dict(form.fields).get(flip)
+        data = [(n, v) for n, v in form.fields if n != flip]
+        data.append((flip, "chua_dat" if now == "dat" else "dat"))
         data.append(("_continue", "1"))
         with self.client.post(url, data=data, name="save", catch_response=True, allow_redirects=False) as r:
             if r.status_code != 302:

@@ -333,8 +333,7 @@ def report_probes() -> list[Probe]:
     from sponsorship.models import Decision
 
     decision = Decision.objects.filter(province__name=PROVINCE).order_by("symbol").first()
-    # The indicator report reads the 2026 results (QĐ 51/2025, 47 indicators × 3,321 communes).
-    required = {"decision-review": {"decision": decision.symbol}, "indicator-summary": {"year": 2026}}
+    required = {"decision-review": {"decision": decision.symbol}}
     probes = []
     for report in registry.all_reports():
         extra = required.get(report.slug, {})
