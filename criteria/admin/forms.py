@@ -388,12 +388,11 @@ class IndicatorResultLineFormSet(BaseInlineFormSet):
         self.extra = len(missing)
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("indicator__criterion")
-            .order_by("indicator__criterion__number", "indicator__position", "indicator__code")
-        )
+        # Cached: the formset asks for its rows once per form.
+        if not hasattr(self, "_ordered_rows"):
+            rows = super().get_queryset().select_related("indicator__criterion")
+            self._ordered_rows = rows.order_by("indicator__criterion__number", "indicator__position", "indicator__code")
+        return self._ordered_rows
 
     @property
     def forms_in_order(self):

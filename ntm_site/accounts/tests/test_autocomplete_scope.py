@@ -82,6 +82,7 @@ CASES = {
     ("criteria.assessment", "commune"): COMMUNE_OF_A_RECORD,
     ("criteria.target", "commune"): COMMUNE_OF_A_PLAN,
     ("criteria.recognition", "commune"): case(coordinator=("ky_phu huong_lien", "nam_hung")),
+    ("criteria.communeclassification", "commune"): case(coordinator=("ky_phu huong_lien", "nam_hung")),
     ("criteria.evidence", "commune_year"): case(
         coordinator=("cy_lien cy_phu", "cy_nam"),
         ky_anh_clerk=("cy_phu", "cy_lien cy_nam"),

@@ -1,0 +1,64 @@
+"""The commune-year page of a 2026 sheet: indicators under their criteria, targets beside the values."""
+
+import re
+
+import pytest
+
+from criteria.choices import AssessmentStatus
+from criteria.models import CommuneYear, IndicatorResult
+from criteria.tests.indicator_helpers import classify, commune_2025, load_demo_set
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_data(html):
+    """The form as a browser would send it (inputs with their values, selects on their chosen option)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[name] = value
+    for name in re.findall(r'<input[^>]*name="([^"]+)"', html):
+        data.setdefault(name, "")
+    for name in re.findall(r'<select[^>]*name="([^"]+)"', html):
+        data.setdefault(name, "")
+    return {k: v for k, v in data.items() if not re.search(r"-(not_applicable|status_overridden|DELETE)$", k)}
+
+
+def test_a_clerk_fills_in_a_2026_sheet_and_met_is_derived_on_save(admin_client, django_assert_max_num_queries):
+    load_demo_set()
+    commune = commune_2025()
+    classify(commune, "nhom_2")
+    cy = CommuneYear.objects.create(commune=commune, year=2026)
+    url = f"/admin/criteria/communeyear/{cy.pk}/change/"
+    with django_assert_max_num_queries(40):
+        page = admin_client.get(url)
+    html = page.content.decode()
+    assert "indicator-lines.js" in html
+    assert "1. Quy hoạch" in html and "Xã nhóm 2" in html
+    assert re.search(r"≥ \d+ %", html)
+    data = _post_data(html)
+    value_names = [k for k in data if k.endswith("-value")]
+    assert len(value_names) == 47
+    first = re.search(r'name="([^"]+)"[^>]*data-indicator="1\.3"', html).group(1)
+    data[first] = "100%"
+    response = admin_client.post(url, {**data, "_continue": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    result = IndicatorResult.objects.get(commune_year=cy, indicator__code="1.3")
+    assert result.status == AssessmentStatus.MET
+    assert IndicatorResult.objects.filter(commune_year=cy).count() == 1
+    # A percent over 100 is refused on save with the reason, nothing changes.
+    page = admin_client.get(url)
+    data = _post_data(page.content.decode())
+    key = next(k for k in data if k.endswith("-value") and data[k] == "100%")
+    data[key] = "150%"
+    response = admin_client.post(url, {**data, "_continue": "1"})
+    assert response.status_code == 200 and "0 đến 100" in response.content.decode()
+    result.refresh_from_db()
+    assert result.value_number == 100
+
+
+def test_a_sheet_of_a_commune_without_a_group_says_where_to_set_it(admin_client):
+    load_demo_set()
+    commune = commune_2025()
+    cy = CommuneYear.objects.create(commune=commune, year=2026)
+    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    assert "chưa được phân nhóm" in html and "Phân nhóm xã" in html
