@@ -27,7 +27,8 @@ def test_sponsor_clerk_records_seven_tonnes_of_cement(page, load_data, make_user
     page.get_by_label("Ngày hỗ trợ").fill("15/03/2018")
     page.get_by_label("Loại hỗ trợ").select_option(label="Xi măng")
     page.get_by_label("Số lượng").fill("7")
-    page.get_by_label("Giá trị (đồng)").fill("10000000")
+    # Ten million as Vietnamese write it: the form once saved this as 10 đồng.
+    page.get_by_label("Giá trị (đồng)").fill("10.000.000")
     page.get_by_label("Nội dung").fill("Xi măng làm đường giao thông nội đồng")
     page.shot("support-form", gallery="support-record")
     follow(page, page.get_by_role("button", name="Lưu lại", exact=True))
@@ -42,4 +43,10 @@ def test_sponsor_clerk_records_seven_tonnes_of_cement(page, load_data, make_user
 
     record = SupportRecord.objects.get()
     assert (record.quantity, record.value_vnd, record.category.code) == (7, 10_000_000, "xi-mang")
+
+    # The record's page shows the sum and the quantity as they were typed: 10.000.000 and 7, not 7.00.
+    page.goto(f"/admin/sponsorship/supportrecord/{record.pk}/change/")
+    expect(page.get_by_label("Giá trị (đồng)")).to_have_value("10.000.000")
+    expect(page.get_by_label("Số lượng")).to_have_value("7")
+    page.shot("support-money", gallery="support-money")
     assert record.assignment.commune.name == "Xã Xích Thổ"
