@@ -28,6 +28,7 @@ from meetings.tests.factories import (
 )
 from ntm_site.accounts.choices import Role
 from ntm_site.accounts.models import UserScope
+from ntm_site.accounts.versions import VERSION_FIELD, history_token
 from seeds import build_meetings_demo as demo
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +274,9 @@ def test_moving_the_meeting_and_its_task_together_in_the_admin(admin_client, ref
         ),
     )
     data.update(management("tasks", 1, initial=1))
+    # The versions the page carries (ntm_site.accounts.versions): the meeting's and its task's.
+    data[VERSION_FIELD] = history_token(Meeting, meeting.pk)
+    data[f"tasks-0-{VERSION_FIELD}"] = history_token(FollowUpTask, task.pk)
     response = admin_client.post(change_url(meeting), data)
     assert response.status_code == 302
     task.refresh_from_db()
