@@ -36,6 +36,12 @@ class TrackedModel(models.Model):
     class Meta:
         abstract = True
 
+    def delete(self, using=None, keep_parents=False):
+        """Delete as Django does, and record the whole cascade as one deletion (ntm_site.deletions)."""
+        from ntm_site.deletions import delete_recorded
+
+        return delete_recorded(self, using=using, keep_parents=keep_parents)
+
 
 class ImportBatch(models.Model):
     """One workbook a clerk imported (or tried to): who, when, which file and template, what it did.
@@ -115,3 +121,68 @@ class ImportFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DeletionRecord(models.Model):
+    """One deletion a user asked for: the record they deleted and everything its cascade took with it.
+
+    The rows of models with history are listed as items (their last history row holds what they
+    were); rows without history of their own (the links of many-to-many fields) are kept here as
+    they were, and so are the references that other rows lost (SET_NULL). Restoring the record
+    brings the whole back in one transaction (ntm_site.accounts.restore).
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("loại dữ liệu"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("mã bản ghi"), max_length=64)
+    history_id = models.BigIntegerField(_("mã dòng lịch sử khi xóa"), null=True, db_index=True)
+    label = models.CharField(_("bản ghi"), max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xóa"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deleted_at = models.DateTimeField(_("xóa lúc"), default=timezone.now, db_index=True)
+    links = models.JSONField(_("liên kết đã xóa"), default=list, blank=True)
+    cleared = models.JSONField(_("tham chiếu đã bỏ trống"), default=list, blank=True)
+    restored_at = models.DateTimeField(_("khôi phục lúc"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người khôi phục"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lần xóa")
+        verbose_name_plural = _("các lần xóa")
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return _("Xóa “{label}” lúc {when}").format(label=self.label, when=timezone.localtime(self.deleted_at))
+
+
+class DeletionItem(models.Model):
+    """One row with history that a deletion removed, found again by its last history row."""
+
+    deletion = models.ForeignKey(
+        DeletionRecord, verbose_name=_("lần xóa"), on_delete=models.CASCADE, related_name="items"
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("loại dữ liệu"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("mã bản ghi"), max_length=64)
+    history_id = models.BigIntegerField(_("mã dòng lịch sử khi xóa"))
+    position = models.PositiveIntegerField(_("thứ tự khi xóa"))
+    is_root = models.BooleanField(_("bản ghi được chọn xóa"), default=False)
+
+    class Meta:
+        verbose_name = _("bản ghi bị xóa kèm")
+        verbose_name_plural = _("bản ghi bị xóa kèm")
+        ordering = ["deletion", "position"]
+        indexes = [models.Index(fields=["content_type", "history_id"], name="deletionitem_history_idx")]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id}"

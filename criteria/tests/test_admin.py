@@ -11,6 +11,7 @@ from criteria.models import Assessment, CommuneYear, PeriodLock
 from criteria.tests.factories import HUYEN_KY_ANH, KY_BAC, KY_LOI, KY_PHU, KY_TIEN, KY_XUAN, sheet, unit
 from ntm_site.accounts.choices import Role
 from ntm_site.accounts.models import UserScope
+from ntm_site.accounts.versions import VERSION_FIELD
 
 SHEETS = reverse("admin:criteria_communeyear_changelist")
 RESULTS = reverse("admin:criteria_assessment_changelist")
@@ -25,11 +26,15 @@ def formset_data(response):
     context = response.context
     form = context["adminform"].form
     data = {name: ("" if value is None else getattr(value, "pk", value)) for name, value in form.initial.items()}
+    if VERSION_FIELD in form.fields:
+        data[VERSION_FIELD] = form.fields[VERSION_FIELD].initial
     for inline in context["inline_admin_formsets"]:
         formset = inline.formset
         for key, value in formset.management_form.initial.items():
             data[f"{formset.prefix}-{key}"] = value
         for line in formset.forms:
+            if line.instance.pk is not None and hasattr(formset, "_versions"):
+                data[line.add_prefix(VERSION_FIELD)] = formset._versions()[line.instance.pk]
             for name, field in line.fields.items():
                 value = line.initial.get(name, field.initial)
                 data[f"{line.prefix}-{name}"] = "" if value is None else getattr(value, "pk", value)

@@ -15,86 +15,34 @@ each admin gets, without a line of its own:
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, quote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, router, transaction
+from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ntm_site.accounts import approval, scope
+from ntm_site.accounts.restore import deleted_with_another, deletion_sizes, restore_deleted
 from ntm_site.accounts.scope import NOTHING, READ, WRITE
+from ntm_site.accounts.versions import VERSION_FIELD, history_token, versioned_form, versioned_formset
 from ntm_site.admin_widgets import known_labels_widget
 
-VERSION_FIELD = "ntm_version"
+__all__ = ["VERSION_FIELD", "history_token", "restore_deleted"]
 RESTORE_PERMISSION = "accounts.restore_deleted"
 # Actions that only read the chosen rows: they work on everything the user can see.
 READ_ONLY_ACTIONS = {"export_admin_action"}
 
 
-# --- optimistic concurrency -----------------------------------------------------------------
-
-
-def history_token(model, pk) -> str:
-    """The id of the newest history row of one record ("0" when it has none)."""
-    hmodel = scope.history_model_of(model)
-    if hmodel is None or pk is None:
-        return ""
-    latest = (
-        hmodel.objects.filter(**{model._meta.pk.attname: pk})
-        .order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-    )
-    return str(latest or 0)
-
-
-def _moved_message(model, pk):
-    hmodel = scope.history_model_of(model)
-    row = (
-        hmodel.objects.filter(**{model._meta.pk.attname: pk})
-        .select_related("history_user")
-        .order_by("-history_id")
-        .first()
-    )
-    who = (row.history_user.get_full_name() or row.history_user.get_username()) if row and row.history_user else None
-    when = date_format(timezone.localtime(row.history_date), "SHORT_DATETIME_FORMAT") if row else ""
-    return _(
-        "Bản ghi này đã được {who} lưu lúc {when}, sau khi bạn mở trang. Để không ghi đè thay đổi đó, "
-        "hệ thống chưa lưu gì. Hãy mở lại trang để xem số liệu mới nhất rồi sửa lại."
-    ).format(who=who or _("người khác"), when=when)
-
-
-def versioned_form(form_class, model, obj):
-    """`form_class` with a hidden field holding the row's history id when the page was opened."""
-    current = history_token(model, obj.pk)
-
-    def clean(self):
-        cleaned = super(versioned, self).clean()
-        sent = (self.data.get(self.add_prefix(VERSION_FIELD)) or "").strip()
-        # A form posted without the field (an old page, a script) is not checked; a browser always sends it.
-        if sent and sent != current:
-            raise ValidationError(_moved_message(model, obj.pk), code="stale")
-        return cleaned
-
-    attrs = {
-        VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False, initial=current),
-        "clean": clean,
-        "__module__": form_class.__module__,
-    }
-    versioned = type(form_class.__name__, (form_class,), attrs)
-    return versioned
+# --- optimistic concurrency: ntm_site.accounts.versions -------------------------------------
 
 
 # --- inlines --------------------------------------------------------------------------------
@@ -114,6 +62,13 @@ class ScopedInlineMixin:
 
     def has_add_permission(self, request, obj):
         return super().has_add_permission(request, obj) and self._parent_writable(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Every row the inline writes carries its version (ntm_site.accounts.versions), whatever the inline.
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk is not None and scope.history_model_of(self.model) is not None:
+            formset = versioned_formset(formset)
+        return formset
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._parent_writable(request, obj)
@@ -383,6 +338,11 @@ class GuardedAdminMixin:
                 if not scope.allows(request.user, obj, WRITE):
                     raise PermissionDenied
 
+    def get_changelist_formset(self, request, **kwargs):
+        # Rows edited on the list carry their versions too.
+        formset = super().get_changelist_formset(request, **kwargs)
+        return versioned_formset(formset) if scope.history_model_of(self.model) is not None else formset
+
     def _get_list_editable_queryset(self, request, prefix):
         return scope.restrict(super()._get_list_editable_queryset(request, prefix), request.user, WRITE)
 
@@ -416,7 +376,10 @@ class GuardedAdminMixin:
             refusal = approval.refusal(request.user, obj)
             if refusal is not None:
                 raise PermissionDenied(refusal)
-        super().delete_queryset(request, queryset)
+        # One deletion per chosen row (TrackedModel.delete records each), so each can be restored whole.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for obj in queryset:
+                obj.delete()
 
     # --- changing: concurrency and read-only explanations ------------------------------
 
@@ -488,6 +451,8 @@ class GuardedAdminMixin:
         rows = hmodel.objects.filter(history_type="-").exclude(
             **{f"{pk}__in": self.model._default_manager.values("pk")}
         )
+        # Rows deleted with another record come back with it: they are restored from that record's list.
+        rows = rows.exclude(history_id__in=deleted_with_another(self.model))
         rows = scope.restrict_history(rows, request.user, self.model, WRITE)
         return rows.select_related("history_user").order_by("-history_date", "-history_id")
 
@@ -506,11 +471,13 @@ class GuardedAdminMixin:
         opts = self.model._meta
         page = Paginator(self.deleted_queryset(request), 50).get_page(request.GET.get("p"))
         rows = []
+        sizes = deletion_sizes(self.model, [record.history_id for record in page.object_list])
         for record in page.object_list:
             rows.append(
                 {
                     "record": record,
                     "text": _safe_str(record),
+                    "deleted_with": sizes.get(record.history_id, 0),
                     "restore_url": reverse(
                         f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_restore", args=[record.history_id]
                     ),
@@ -604,41 +571,3 @@ def protected_message(objs, counts) -> str:
             "bản ghi khác trước."
         ).format(what=what, parts=parts)
     )
-
-
-# --- restore -------------------------------------------------------------------------------
-
-
-def restore_deleted(*, record, user):
-    """Bring a deleted record back from its last history row, with the same id; history says who and why.
-
-    Refused (ValidationError) when the record exists again, when what it pointed at is gone,
-    or when it would clash with a record created since.
-    """
-    model = record.instance_type
-    instance = record.instance
-    if model._default_manager.filter(pk=instance.pk).exists():
-        raise ValidationError(_("Bản ghi này đang tồn tại, không cần khôi phục."))
-    refusal = approval.refusal(user, instance)
-    if refusal is not None:
-        raise ValidationError(refusal)
-    deleted_at = date_format(timezone.localtime(record.history_date), "SHORT_DATETIME_FORMAT")
-    instance._history_user = user
-    instance._change_reason = str(_("Khôi phục bản ghi đã xóa lúc {when}").format(when=deleted_at))
-    try:
-        instance.full_clean(exclude=[f.name for f in model._meta.fields if not f.editable])
-    except ValidationError as e:
-        raise ValidationError(_("Không khôi phục được: {errors}").format(errors=" ".join(e.messages))) from e
-    try:
-        with transaction.atomic(using=router.db_for_write(model)):
-            instance.save(force_insert=True)
-            scope.forget_object(user, instance)
-            if not scope.allows(user, instance, WRITE):
-                raise PermissionDenied
-    except IntegrityError as e:
-        raise ValidationError(
-            _("Không khôi phục được: bản ghi liên quan đã bị xóa hoặc đã có bản ghi trùng ({error}).").format(
-                error=str(e).splitlines()[0][:200]
-            )
-        ) from e
-    return instance

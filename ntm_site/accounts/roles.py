@@ -21,8 +21,8 @@ from ntm_site.accounts.choices import GROUP_NAMES, Role
 
 # Apps whose models are records or reference data of the programme.
 PROJECT_APPS = ("divisions", "criteria", "sponsorship", "meetings", "reports", "ntm_site", "accounts")
-# Models that are machinery, not something a role is given.
-INTERNAL_MODELS = {"ntm_site.importfile"}
+# Machinery no role works on: stored uploads, and the record of deletions that "Khôi phục" reads.
+INTERNAL_MODELS = {"ntm_site.importfile", "ntm_site.deletionrecord", "ntm_site.deletionitem"}
 
 VIEW = ("view",)
 READ = ("view", "export")

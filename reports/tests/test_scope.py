@@ -35,6 +35,7 @@ from meetings.models import FollowUpTask, Meeting
 from ntm_site import dashboard
 from ntm_site.accounts.choices import Role
 from ntm_site.accounts.services import user_scope_set
+from ntm_site.accounts.versions import VERSION_FIELD, history_token
 from reports import registry
 from reports.documents.reports import REPORT_DOCUMENTS
 from reports.documents.testing import ReadDocument
@@ -470,7 +471,8 @@ def test_saved_filters_are_changed_and_deleted_by_their_owner_only(client, reade
 
     # The owner renames and deletes it.
     client = as_user(client, readers.ky_anh)
-    assert client.post(change, {**form, "name": "Kỳ Anh năm 2017"}).status_code == 302
+    version = {VERSION_FIELD: history_token(SavedFilter, saved.pk)}
+    assert client.post(change, {**form, **version, "name": "Kỳ Anh năm 2017"}).status_code == 302
     saved.refresh_from_db()
     assert saved.name == "Kỳ Anh năm 2017"
     assert client.post(delete, {"post": "yes"}).status_code == 302

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from divisions.models import AdministrativeUnit
+from ntm_site.accounts.versions import VERSION_FIELD, history_token
 from sponsorship.models import Activity, Assignment, Decision, Initiative, Organisation, Proposal, SupportRecord
 from sponsorship.tests.factories import (
     ActivityFactory,
@@ -137,6 +138,7 @@ def test_saving_one_page_of_a_decision_keeps_the_other_pages(admin_client):
         "term_from_year": 2016,
         "term_to_year": 2020,
         "title": decision.title,
+        VERSION_FIELD: history_token(Decision, decision.pk),
     }
     prefix = formset.prefix
     data.update(
@@ -148,6 +150,7 @@ def test_saving_one_page_of_a_decision_keeps_the_other_pages(admin_client):
         data.update(
             {
                 f"{prefix}-{i}-id": obj.pk,
+                f"{prefix}-{i}-{VERSION_FIELD}": formset._versions()[obj.pk],
                 f"{prefix}-{i}-decision": decision.pk,
                 f"{prefix}-{i}-organisation": obj.organisation_id,
                 f"{prefix}-{i}-commune": obj.commune_id,

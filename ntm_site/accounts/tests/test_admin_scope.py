@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from criteria.models import Assessment
+from ntm_site.accounts.versions import VERSION_FIELD, history_token
 from sponsorship.models import SupportRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("ntm_site.accounts.tests.site")]
@@ -33,6 +34,9 @@ def support_form(record, **changes):
         "value_vnd": str(record.value_vnd),
         "description": record.description,
     }
+    if record.pk is not None:
+        # The version a page opened now carries (ntm_site.accounts.versions).
+        data[VERSION_FIELD] = history_token(type(record), record.pk)
     data.update(changes)
     return data
 

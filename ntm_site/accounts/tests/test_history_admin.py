@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from ntm_site.accounts.admin_mixins import VERSION_FIELD
+from ntm_site.accounts.admin_mixins import VERSION_FIELD, history_token
 from sponsorship.models import Organisation, SupportRecord
 
 from .test_admin_scope import as_user, support_form, url
@@ -124,7 +124,8 @@ def test_reverting_a_deleted_record_through_history_needs_the_restore_permission
     last = SupportRecord.history.filter(id=pk).order_by("-history_id")[1]  # the version before the delete
     client = as_user(client, people.ky_anh_clerk)
     response = client.post(
-        url("sponsorship_supportrecord_simple_history", pk, last.history_id), support_form(last.instance)
+        url("sponsorship_supportrecord_simple_history", pk, last.history_id),
+        support_form(last.instance, **{VERSION_FIELD: history_token(SupportRecord, pk)}),
     )
     assert response.status_code == 403
     assert not SupportRecord.objects.filter(pk=pk).exists()
