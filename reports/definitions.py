@@ -251,6 +251,8 @@ def _with_standard(sheets, filterset):
     params = filterset.params
     on = selectors.day_for_year(int(params["year"]))
     return sheets.with_figures(on, selectors.standard_set(params.get("criteria_set")))
+
+
 def _report_year(filterset) -> int | None:
     year = filterset.params.get("year")
     return int(year) if year not in (None, "") else None
