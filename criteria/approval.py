@@ -43,7 +43,12 @@ from ntm_site.accounts import roles, scope
 
 APPROVAL_FIELDS = ("approval_status", "approval_changed_at", "approval_changed_by", "returned_reason")
 # Models whose rows follow a commune-year's state: label -> path to the commune-year ("" = itself).
-FOLLOWS = {"criteria.communeyear": "", "criteria.assessment": "commune_year", "criteria.evidence": "commune_year"}
+FOLLOWS = {
+    "criteria.communeyear": "",
+    "criteria.assessment": "commune_year",
+    "criteria.evidence": "commune_year",
+    "criteria.indicatorresult": "commune_year",
+}
 
 LEGACY = "legacy"  # commune → district → province
 TWO_LEVEL = "two_level"  # commune → province (the 2025 map)

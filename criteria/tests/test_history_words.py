@@ -31,7 +31,7 @@ def test_history_shows_labels_local_times_and_empty_values_in_words(admin_client
     commune_year = sheet(KY_TIEN, 2017, "1" * 19)
     commune_year_submit(commune_year=commune_year, user=superuser)
     changes = history_changes(admin_client, commune_year)
-    assert "Đang nhập &nbsp;&rarr;&nbsp;&nbsp;Xã đã gửi, chờ huyện xác nhận" in changes
+    assert "Đang nhập &nbsp;&rarr;&nbsp;&nbsp;Xã đã gửi, chờ cấp trên" in changes
     assert "draft" not in changes and "submitted" not in changes
     assert "+00:00" not in changes and "None" not in changes and "pk=" not in changes
     assert "(trống)" in changes

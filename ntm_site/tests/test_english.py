@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation.template import templatize
 
 from ntm_site.tests.test_locale import VisibleText, read_po
@@ -57,12 +58,16 @@ PAGES = {
     ),
 }
 
+# The dashboard is the current year's.
+THIS_YEAR = timezone.localdate().year
+
 # Headings a user reads on each page: (Vietnamese, English).
 HEADINGS = {
     "admin index": [
         ("Hồ sơ Nông thôn mới", "New Rural Development records"),
         ("Bộ tiêu chí và đánh giá", "Criteria and assessment"),
-        ("Số liệu chính", "Key figures"),
+        ("Việc của tôi năm {year}".format(year=THIS_YEAR), "My work in {year}".format(year=THIS_YEAR)),
+        ("Số liệu năm {year}".format(year=THIS_YEAR), "Figures for {year}".format(year=THIS_YEAR)),
     ],
     "criteria changelist": [
         ("Kết quả chấm tiêu chí theo xã, năm", "Criteria results by commune and year"),

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pytest
 
-from criteria.choices import AssessmentStatus, RecognitionAction
+from criteria.choices import ApprovalStatus, AssessmentStatus, RecognitionAction
 from criteria.models import Assessment, CommuneYear, CriteriaSet, Recognition, Target
 from divisions.choices import Edition, UnitKind, UnitLevel
 from divisions.models import AdministrativeUnit, UnitSuccession
@@ -68,7 +68,10 @@ def legacy(name, district):
 
 
 def assess(commune, criteria, year, statuses):
-    sheet = CommuneYear.objects.create(commune=commune, year=year, criteria_set=criteria[1].criteria_set)
+    # Approved by the province, as published figures are: a draft does not count towards "reached standard".
+    sheet = CommuneYear.objects.create(
+        commune=commune, year=year, criteria_set=criteria[1].criteria_set, approval_status=ApprovalStatus.APPROVED
+    )
     Assessment.objects.bulk_create(
         Assessment(commune_year=sheet, commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1])
         for n in range(1, 20)
@@ -330,7 +333,10 @@ def met_of_ten(n):
 
 
 def assess_2026(commune, criteria, statuses, year=2026):
-    sheet = CommuneYear.objects.create(commune=commune, year=year, criteria_set=criteria[1].criteria_set)
+    # Approved by the province, as published figures are: a draft does not count towards "reached standard".
+    sheet = CommuneYear.objects.create(
+        commune=commune, year=year, criteria_set=criteria[1].criteria_set, approval_status=ApprovalStatus.APPROVED
+    )
     Assessment.objects.bulk_create(
         Assessment(commune_year=sheet, commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1])
         for n in range(1, len(criteria) + 1)

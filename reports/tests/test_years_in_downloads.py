@@ -20,6 +20,7 @@ PARAMS = {
     "sponsor-scorecard": {"as_of": "2022-03-31", "since_year": "2012"},
     "criteria-summary": {"year": "2017", "approved_only": "no"},
     "criteria-matrix": {"year": "2017", "approved_only": "no", "target_year": "2017"},
+    "indicator-summary": {"year": "2026", "approved_only": "no"},
     "support-ledger": {"group_by": ["year", "category"], "year": "2017"},
     "tasks": {"as_of": "2019-05-22"},
     "sponsor-activity": {"as_of": "2019-05-22"},
