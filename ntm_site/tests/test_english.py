@@ -66,8 +66,8 @@ HEADINGS = {
     "admin index": [
         ("Hồ sơ Nông thôn mới", "New Rural Development records"),
         ("Bộ tiêu chí và đánh giá", "Criteria and assessment"),
-        ("Việc của tôi năm {year}".format(year=THIS_YEAR), "My work in {year}".format(year=THIS_YEAR)),
-        ("Số liệu năm {year}".format(year=THIS_YEAR), "Figures for {year}".format(year=THIS_YEAR)),
+        (f"Việc của tôi năm {THIS_YEAR}", f"My work in {THIS_YEAR}"),
+        (f"Số liệu năm {THIS_YEAR}", f"Figures for {THIS_YEAR}"),
     ],
     "criteria changelist": [
         ("Kết quả chấm tiêu chí theo xã, năm", "Criteria results by commune and year"),
