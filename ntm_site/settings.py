@@ -2,7 +2,8 @@
 
 Everything that differs between a clerk's laptop and production comes from the
 environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL (the whole list:
-docs/deployment.md). With nothing set, the project runs on an SQLite file under var/ with DEBUG off (`make run` turns it on).
+docs/deployment.md). With nothing set, the project runs on an SQLite file under var/ with DEBUG off
+(`make run` and the tests turn it on).
 """
 
 import os
