@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Everything make runs is development (run, tests, benchmarks, messages): DEBUG on unless set. A deployment
+# that sets nothing has it off (settings.py).
+export DEBUG ?= 1
 
 .PHONY: run setup test test-e2e screenshots lint bench bench-scale bench-load messages clean-db help docs-preview
 

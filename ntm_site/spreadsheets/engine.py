@@ -19,6 +19,7 @@ seconds of waiting it gives up with a message and writes nothing (`report.busy`)
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from collections.abc import Callable
@@ -47,6 +48,8 @@ from .reader import (
 from .resources import ImportRow
 
 PREVIEW_ROWS = 10
+# What an xlsx cannot hold (tab, line feed and carriage return it can).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CHUNK_RECORDS = 5000
 IN_BATCH = 900  # values per IN (...) list: under SQLite's historical 999-parameter limit
 LOCK_NAMESPACE = 0x4E544D  # "NTM": the first key of the advisory locks of imports
@@ -325,10 +328,21 @@ class ImportEngine:
             self.report.rows += 1
             row = ImportRow(number, sheet.name, values, self.columns, self.resource)
             for key, value in values.items():
-                if isinstance(value, str) and len(value) > self.max_cell_chars:
+                if not isinstance(value, str):
+                    continue
+                if len(value) > self.max_cell_chars:
                     row.error(
                         key,
                         _("ô dài {n} ký tự, vượt giới hạn {limit}.").format(n=len(value), limit=self.max_cell_chars),
+                    )
+                control = CONTROL_CHARACTERS.search(value)
+                if control:
+                    # NUL and the like (Excel's _x0000_ escapes): no clerk types them, no xlsx can hold them.
+                    row.error(
+                        key,
+                        _("ô chứa ký tự điều khiển không in được (mã {code}); hãy xóa ký tự đó.").format(
+                            code=f"U+{ord(control.group()):04X}"
+                        ),
                     )
             if row.errors:
                 self._add_errors(row)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CellError(ValueError):
@@ -33,7 +36,8 @@ def show_value(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
+    # Control characters shown as escapes: a message (and the failed batch's summary) must hold no NUL.
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
     return text if len(text) <= 60 else text[:57] + "…"
 
 

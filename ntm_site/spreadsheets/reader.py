@@ -1,11 +1,12 @@
 """Reading the clerk's file: workbook bytes -> sheets -> header row -> data rows.
 
-.xlsx/.xls/.ods go through python-calamine (one pass in Rust, ten times openpyxl's speed);
+.xlsx/.xls/.ods go through python-calamine (one pass in Rust, ten times openpyxl's speed) in a
+child process with hard limits on memory, CPU time and output (sandbox.py, parse_child.py).
+Before calamine loads a sheet the child measures the zip parts and pre-scans the XML with a
+streaming parser (declared ranges, the real extent of the cells that hold values, string
+lengths, style counts), so a zip bomb or a sheet claiming 2^20 x 2^14 cells is refused
+instead of filling memory; anything the pre-scan misses meets the child's limits.
 .csv may be UTF-8 with or without BOM, or UTF-16 as Excel's "Unicode text" writes it.
-Before calamine loads a sheet, the zip parts are measured and the real extent of the cells
-that hold values is checked, so a zip bomb or a sheet claiming 2^20 x 2^14 cells is refused
-instead of filling memory. A used range that merely *claims* a million rows costs nothing:
-calamine keeps only cells that hold values.
 """
 
 from __future__ import annotations
@@ -71,7 +72,11 @@ def detect_format(data: bytes, file_name: str = "") -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-                if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype"):
+                if "mimetype" in names and zf.getinfo("mimetype").file_size < 256:
+                    is_ods = b"opendocument.spreadsheet" in zf.read("mimetype")
+                else:
+                    is_ods = False
+                if is_ods:
                     return "ods"
                 if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
                     return "xlsx"
@@ -164,82 +169,19 @@ def clean_cell(value):
     return value
 
 
-def _check_zip(data: bytes, fmt: str) -> None:
-    """Refuse zip bombs and sheets whose cells would not fit in memory, before loading them."""
-    max_part = limit("NTM_MAX_SHEET_XML_BYTES", 400 * 1024 * 1024)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                if info.file_size > max_part or total > 2 * max_part:
-                    raise WorkbookError(
-                        _("Tệp giải nén ra quá lớn (trên {limit} MB): không nhập được.").format(
-                            limit=size_in_mb(max_part)
-                        )
-                    )
-            # How far the cells reach, before calamine builds the sheet (see limits.py).
-            if fmt == "xlsx":
-                limits.check_xlsx(zf)
-            elif fmt == "ods":
-                limits.check_ods(zf)
-    except zipfile.BadZipFile:
-        raise WorkbookError(MSG_CORRUPT_ZIP) from None
-
-
 def read_sheets(data: bytes, file_name: str = "") -> tuple[str, list[Sheet]]:
-    """(format, sheets) of a workbook or CSV file; raises WorkbookError for anything unreadable."""
+    """(format, sheets) of a workbook or CSV file; raises WorkbookError for anything unreadable.
+
+    Workbooks are measured and read in a child process with hard limits (sandbox.py): whatever a
+    crafted file makes the parser do, the worker gets a message, not a crash.
+    """
     check_upload_size(len(data))
     fmt = detect_format(data, file_name)
     if fmt == "csv":
         return fmt, [_read_csv(data, file_name)]
-    if fmt in ("xlsx", "ods"):
-        _check_zip(data, fmt)
-    return fmt, _read_calamine(data)
+    from .sandbox import read_workbook
 
-
-def _read_calamine(data: bytes) -> list[Sheet]:
-    import python_calamine as pc
-
-    try:
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except pc.PasswordError:
-        raise WorkbookError(MSG_ENCRYPTED) from None
-    except Exception:
-        raise WorkbookError(_("Tệp bảng tính bị hỏng hoặc không đúng định dạng: không đọc được.")) from None
-    max_rows = limit("NTM_MAX_IMPORT_ROWS", 500_000)
-    sheets = []
-    for meta in book.sheets_metadata:
-        if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet) or str(meta.visible) != str(pc.SheetVisibleEnum.Visible):
-            continue
-        try:
-            sheet = book.get_sheet_by_name(meta.name)
-        except Exception:
-            raise WorkbookError(
-                _("Trang “{sheet}” bị hỏng hoặc không đúng định dạng: không đọc được.").format(sheet=meta.name)
-            ) from None
-        if sheet.height > max_rows:
-            raise WorkbookError(
-                _("Trang “{sheet}” có {rows} dòng, vượt giới hạn {limit} dòng cho mỗi lần nhập.").format(
-                    sheet=meta.name, rows=sheet.height, limit=max_rows
-                )
-            )
-        limits.check_dense(meta.name, sheet.height, sheet.width)
-        start = sheet.start or (0, 0)
-        try:
-            merged = list(sheet.merged_cell_ranges or [])
-        except Exception:
-            merged = []
-        sheets.append(
-            Sheet(
-                name=meta.name,
-                rows=list(sheet.iter_rows()) if sheet.height else [],
-                first_row=start[0] + 1,
-                first_col=start[1],
-                merged=merged,
-            )
-        )
-    return sheets
+    return fmt, read_workbook(data, fmt, file_name)
 
 
 def _read_csv(data: bytes, file_name: str) -> Sheet:

@@ -1,8 +1,10 @@
 """Workbooks we write: templates to fill in, formatted exports, and the clerk's file with its errors.
 
-Exports escape text that a spreadsheet would run as a formula (a leading =, +, -, @, tab
-or carriage return gets a leading apostrophe; the reader takes it off again on import),
-while numbers and dates stay real numbers and dates.
+Text that a spreadsheet would run as a formula (a leading =, +, -, @, tab or carriage return)
+is written as a text cell with Excel's quote prefix in .xlsx (a style: the clerk sees the text
+as stored, no apostrophe), and with a leading apostrophe in .csv (the reader takes it off again
+on import); numbers and dates stay real numbers and dates. Control characters an xlsx cannot
+hold are dropped from exported text (xlsx_text), so no stored value makes an export fail.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -38,6 +41,27 @@ def escape_text(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def xlsx_text(value: str) -> str:
+    """Stored text as an xlsx cell can hold it: control characters other than tab and line breaks dropped.
+
+    They are refused at import (the engine names the row and column), but text stored before, or
+    written by a form, must never make an export fail.
+    """
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
+def text_cell(ws, value: str, font=None):
+    """A text cell that stays text: formula-like text gets Excel's quote prefix (a style, no visible apostrophe)."""
+    value = xlsx_text(value)
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # never a formula, whatever the text
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def unescape_text(value: str) -> str:
@@ -127,9 +151,7 @@ def _export_cell(ws, value, number_format=None):
         return cell
     if value is None:
         return WriteOnlyCell(ws, value=None)
-    cell = WriteOnlyCell(ws, value=escape_text(str(value)))
-    cell.data_type = "s"  # never a formula, whatever the text
-    return cell
+    return text_cell(ws, str(value))
 
 
 def export_xlsx(headers, rows, *, title="", number_formats=None, sheet_title=None) -> bytes:
@@ -141,14 +163,12 @@ def export_xlsx(headers, rows, *, title="", number_formats=None, sheet_title=Non
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     if title:
-        cell = WriteOnlyCell(ws, value=escape_text(title))
-        cell.font = TITLE_FONT
-        ws.append([cell])
+        ws.append([text_cell(ws, title, TITLE_FONT)])
         ws.append([])
     head = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=escape_text(str(h)))
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
+        cell = text_cell(ws, str(h), HEADER_FONT)
+        cell.fill, cell.border = HEADER_FILL, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         head.append(cell)
     ws.freeze_panes = f"A{4 if title else 2}"

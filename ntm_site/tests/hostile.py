@@ -80,7 +80,8 @@ def million_columns_without_references(rows=60):
 
 def prefixed_wide_sheet():
     """The same with a namespace prefix on every element, as some tools write."""
-    row = b"<x:row>" + b"<x:c><x:v>1</x:v></x:c>" * 5000 + b"</x:row>"
+    declared = b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    row = declared + b"<x:c><x:v>1</x:v></x:c>" * 5000 + b"</x:row>"
     return xlsx_parts([row] * 10)
 
 

@@ -49,9 +49,11 @@ def test_xlsx_export_keeps_dates_numbers_and_money_and_escapes_formulas():
     data = export_xlsx(headers, rows, title="BÁO CÁO", number_formats={"Số tiền (đồng)": "#,##0"})
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert ws["A1"].value == "BÁO CÁO" and [c.value for c in ws[3]] == headers
-    assert ws["A4"].value == '\'=HYPERLINK("http://x")' and ws["A4"].data_type == "s"
-    assert ws["A5"].value == "'@SUM(A1)" and ws["A6"].value == "'-thiếu"
-    assert ws["E4"].value == "'+84 912" and ws["E5"].value == "'\tthụt" and ws["E6"].value == "bình thường"
+    # Formula-like text stays the clerk's text: Excel's quote prefix (a style), no visible apostrophe.
+    assert ws["A4"].value == '=HYPERLINK("http://x")' and ws["A4"].data_type == "s" and ws["A4"].quotePrefix
+    assert ws["A5"].value == "@SUM(A1)" and ws["A6"].value == "-thiếu" and ws["A6"].quotePrefix
+    assert ws["E4"].value == "+84 912" and ws["E5"].value == "\tthụt" and ws["E6"].value == "bình thường"
+    assert ws["E4"].quotePrefix and not ws["E6"].quotePrefix
     assert ws["B4"].value == datetime.datetime(2016, 8, 15) and ws["B4"].number_format == "dd/mm/yyyy"
     assert ws["C4"].value == 10_000_000 and ws["C4"].data_type == "n" and ws["C4"].number_format == "#,##0"
     assert ws["D4"].value == -5 and ws["D4"].data_type == "n"
