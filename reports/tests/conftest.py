@@ -68,10 +68,7 @@ def legacy(name, district):
 
 
 def assess(commune, criteria, year, statuses):
-    # Approved by the province, as published figures are: a draft does not count towards "reached standard".
-    sheet = CommuneYear.objects.create(
-        commune=commune, year=year, criteria_set=criteria[1].criteria_set, approval_status=ApprovalStatus.APPROVED
-    )
+    sheet = CommuneYear.objects.create(commune=commune, year=year, criteria_set=criteria[1].criteria_set)
     Assessment.objects.bulk_create(
         Assessment(commune_year=sheet, commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1])
         for n in range(1, 20)
@@ -333,10 +330,7 @@ def met_of_ten(n):
 
 
 def assess_2026(commune, criteria, statuses, year=2026):
-    # Approved by the province, as published figures are: a draft does not count towards "reached standard".
-    sheet = CommuneYear.objects.create(
-        commune=commune, year=year, criteria_set=criteria[1].criteria_set, approval_status=ApprovalStatus.APPROVED
-    )
+    sheet = CommuneYear.objects.create(commune=commune, year=year, criteria_set=criteria[1].criteria_set)
     Assessment.objects.bulk_create(
         Assessment(commune_year=sheet, commune=commune, criterion=criteria[n], year=year, status=statuses[n - 1])
         for n in range(1, len(criteria) + 1)
@@ -358,3 +352,17 @@ def world_2026(db):
     for commune, statuses in zip(communes, [[MET] * 10, q, met_of_ten(6), met_of_ten(3), met_of_ten(2)], strict=True):
         assess_2026(commune, criteria, statuses)
     return World2026(criteria_set=cset, criteria=criteria, communes=communes)
+
+
+@pytest.fixture
+def sheets_approved(world):
+    """The world's sheets approved by the province: "reached standard" counts approved years only (criteria.selectors)."""
+    CommuneYear.objects.update(approval_status=ApprovalStatus.APPROVED)
+    return world
+
+
+@pytest.fixture
+def sheets_2026_approved(world_2026):
+    """The 2026 sheets approved by the province, as a finished season's are."""
+    CommuneYear.objects.filter(year=2026).update(approval_status=ApprovalStatus.APPROVED)
+    return world_2026

@@ -36,6 +36,7 @@ def sheet_text(content: bytes) -> list[str]:
 # --- the figures ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("sheets_2026_approved")
 def test_summary_of_a_ten_criterion_set_cuts_its_bands_for_ten(world_2026):
     result = run("criteria-summary", province=HA_TINH_2025, year="2026")
     assert result.totals == {"communes": 5, "average_met": 6.0, "reached": 1, "all_met": 1, "bands": TEN_BANDS}
@@ -79,6 +80,7 @@ def test_summary_bands_follow_a_chosen_set(world_2026):
     assert result.totals["bands"] == TEN_BANDS
 
 
+@pytest.mark.usefixtures("sheets_2026_approved")
 def test_matrix_of_a_ten_criterion_set_has_ten_criterion_columns(world_2026):
     result = run("criteria-matrix", province=HA_TINH_2025, year="2026")
     keys = [c.key for c in result.columns]

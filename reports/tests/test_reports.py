@@ -70,6 +70,7 @@ def test_decision_review_lists_initiatives_by_field_and_status(world):
     assert result.totals["initiatives"] == 3  # Kho bạc's came in 08/2019
 
 
+@pytest.mark.usefixtures("sheets_approved")
 def test_decision_review_before_the_amendment_leaves_its_communes_out(world):
     totals = run("decision-review", decision="140-QĐ/TU", as_of="2017-06-30").totals
     assert totals["organisations"] == {"phu_trach": 2, "ket_nghia": 1}  # SNN (A and C) and Tỉnh đoàn
@@ -159,6 +160,7 @@ def test_scorecard_province_of_the_2025_map_covers_the_legacy_communes(world):
 # --- criteria-summary ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("sheets_approved")
 def test_criteria_summary_of_a_legacy_district(world):
     result = run("criteria-summary", district="huyen ky anh", year="2017")
     # A 19, B 18 (criterion 7 not applicable counts as met), C 10, E 7 (hand-added commune of the district).
@@ -220,6 +222,7 @@ def test_criteria_summary_year_defaults_to_the_latest_assessed(world):
 # --- criteria-matrix ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("sheets_approved")
 def test_criteria_matrix_one_row_per_commune_with_every_criterion(world):
     result = run("criteria-matrix", district="Huyện Kỳ Anh", year="2017")
     assert [r["commune"] for r in result.rows] == ["Xã Kỳ Giang", "Xã Kỳ Phong", "Xã Kỳ Tiến", "Xã Thử Nghiệm"]
@@ -238,6 +241,7 @@ def test_criteria_matrix_one_row_per_commune_with_every_criterion(world):
     assert result.totals == {"communes": 4, "average_met": 13.5, "reached": 1}
 
 
+@pytest.mark.usefixtures("sheets_approved")
 def test_criteria_matrix_filters_by_reached_and_target_year(world):
     rows = run("criteria-matrix", district="Huyện Kỳ Anh", year="2017", reached="no").rows
     assert [r["commune"] for r in rows] == ["Xã Kỳ Giang", "Xã Kỳ Phong", "Xã Thử Nghiệm"]
@@ -252,6 +256,7 @@ def first_rows(slug, row_limit, **params):
     return report.result(filterset, row_limit=row_limit)
 
 
+@pytest.mark.usefixtures("sheets_approved")
 def test_criteria_matrix_page_holds_its_first_rows_and_the_totals_of_all(world):
     params = {"district": "Huyện Kỳ Anh", "year": "2017"}
     every = run("criteria-matrix", **params)
