@@ -356,7 +356,7 @@ def world_2026(db):
 
 @pytest.fixture
 def sheets_approved(world):
-    """The world's sheets approved by the province: "reached standard" counts approved years only (criteria.selectors)."""
+    """The world's sheets approved by the province: "reached standard" counts approved years only."""
     CommuneYear.objects.update(approval_status=ApprovalStatus.APPROVED)
     return world
 
