@@ -7,6 +7,8 @@ docs/deployment.md). With nothing set, the project runs on an SQLite file under 
 """
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,11 +35,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 # a deployment that sets nothing shows no tracebacks (and refuses to start without SECRET_KEY).
 DEBUG = env_bool("DEBUG", "PYTEST_VERSION" in os.environ)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Serving: the WSGI/ASGI entry points and runserver. A command that serves no one (makemigrations, check,
+# migrate, collectstatic) signs nothing that outlives it, so it may run on a throw-away key.
+SERVING = os.environ.get("NTM_SERVING") == "1" or "runserver" in sys.argv[1:2]
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        # A development key only: production refuses to serve without SECRET_KEY.
+        SECRET_KEY = "dev-only-insecure-key-ntm-records-do-not-use-in-production"
+    elif SERVING:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    # A development key only: production refuses to start without SECRET_KEY.
-    SECRET_KEY = "dev-only-insecure-key-ntm-records-do-not-use-in-production"
+    else:
+        SECRET_KEY = secrets.token_urlsafe(50)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -152,3 +152,39 @@ def test_check_deploy_passes_with_production_settings():
         timeout=600,  # a loaded CI machine takes a while to import everything
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _unconfigured_env() -> dict:
+    """A machine that sets nothing: no DEBUG, no SECRET_KEY, not under pytest."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "PYTEST_VERSION")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def test_with_nothing_set_the_site_refuses_to_serve_without_a_secret_key():
+    root = Path(settings.BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, "-c", "import ntm_site.wsgi"],
+        env=_unconfigured_env(),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_with_nothing_set_commands_that_serve_no_one_still_run():
+    """makemigrations --check, as a developer or a checker types it, needs neither DEBUG nor SECRET_KEY."""
+    root = Path(settings.BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, str(root / "manage.py"), "makemigrations", "--check", "--dry-run"],
+        env=_unconfigured_env(),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
