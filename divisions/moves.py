@@ -74,9 +74,11 @@ def ended_scopes(day: datetime.date | None = None):
 
 def user_scope_moves(*, scopes, day: datetime.date | None = None) -> list[ScopeMove]:
     day = day or timezone.localdate()
-    moves = []
+    moves, successors = [], {}  # several users of one ended unit: its lineage is read once
     for record in scopes:
-        move = ScopeMove(scope=record, unit=record.unit, successors=successors_in_force(record.unit, day))
+        if record.unit_id not in successors:
+            successors[record.unit_id] = successors_in_force(record.unit, day)
+        move = ScopeMove(scope=record, unit=record.unit, successors=successors[record.unit_id])
         if not move.successors:
             move.refusal = str(
                 _(
