@@ -30,7 +30,7 @@ from criteria.models import (
     IndicatorResult,
     IndicatorTarget,
 )
-from criteria.resources import IN_BATCH, CriteriaSetWidget, _AssessmentBase
+from criteria.resources import IN_BATCH, CriteriaSetWidget, _AssessmentBase, wide_sheet_hints
 from criteria.scoring import indicator_value_read
 from divisions.choices import UnitLevel
 from divisions.widgets import UnitWidget
@@ -192,6 +192,12 @@ def _chosen(resource):
     return chosen or default_indicator_set()
 
 
+def _results_of(queryset):
+    """The indicator results an export writes: those of the commune-years chosen in the admin, else all."""
+    sheets = queryset if queryset is not None and queryset.model is CommuneYear else CommuneYear.objects.all()
+    return IndicatorResult.objects.filter(commune_year__in=sheets.values("pk"))
+
+
 @register
 class IndicatorResultWideResource(_IndicatorResultsBase):
     """One row per commune and year, one column per indicator code of the set."""
@@ -203,13 +209,7 @@ class IndicatorResultWideResource(_IndicatorResultsBase):
         template_slug = "indicator-results-wide"
         template_title = _("Bảng tổng hợp kết quả thực hiện các chỉ tiêu nông thôn mới theo xã")
         header_aliases = _AssessmentBase.HEADER_ALIASES
-        hints = {
-            "Mã xã": _("5 chữ số, ví dụ 18769"),
-            "Tên xã": _("Để kiểm tra; có thể bỏ trống"),
-            "Năm": _("Ví dụ 2026"),
-            "Ghi chú": _("Không bắt buộc"),
-            "Bộ tiêu chí": _("Để trống: bộ tiêu chí quốc gia của năm"),
-        }
+        hints = wide_sheet_hints(example_year=2026)
 
     @classmethod
     def get_display_name(cls):
@@ -305,9 +305,8 @@ class IndicatorResultWideResource(_IndicatorResultsBase):
     def export(self, queryset=None, **kwargs):
         """One row per commune-year, one column per indicator code (the layout clerks import)."""
         columns = self.get_import_columns()
-        sheets = queryset if queryset is not None and queryset.model is CommuneYear else CommuneYear.objects.all()
         results = (
-            IndicatorResult.objects.filter(commune_year__in=sheets.values("pk"))
+            _results_of(queryset)
             .order_by("commune_year__commune__code", "commune_year__year", "commune_year_id")
             .values_list(
                 "commune_year_id",
@@ -433,9 +432,8 @@ class IndicatorResultLongResource(_IndicatorResultsBase):
 
     def export(self, queryset=None, **kwargs):
         columns = self.get_import_columns()
-        sheets = queryset if queryset is not None and queryset.model is CommuneYear else CommuneYear.objects.all()
         results = (
-            IndicatorResult.objects.filter(commune_year__in=sheets.values("pk"))
+            _results_of(queryset)
             .order_by("commune_year__commune__code", "commune_year__year", "indicator__criterion__number")
             .values_list(
                 "commune_year__commune__code",

@@ -29,6 +29,7 @@ import re
 
 import tablib
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
@@ -278,6 +279,17 @@ class _AssessmentBase(NtmResource):
         return Assessment.objects.all()
 
 
+def wide_sheet_hints(*, example_year: int) -> dict:
+    """The hint row of a wide commune sheet (one row per commune and year): the columns every such sheet has."""
+    return {
+        "Mã xã": _("5 chữ số, ví dụ 18769"),
+        "Tên xã": _("Để kiểm tra; có thể bỏ trống"),
+        "Năm": format_lazy(_("Ví dụ {year}"), year=str(example_year)),  # lazy: read in the clerk's language
+        "Ghi chú": _("Không bắt buộc"),
+        "Bộ tiêu chí": _("Để trống: bộ tiêu chí quốc gia của năm"),
+    }
+
+
 @register
 class AssessmentWideResource(_AssessmentBase):
     """The wide commune sheet: one row per commune and year, one column per criterion."""
@@ -289,13 +301,7 @@ class AssessmentWideResource(_AssessmentBase):
         template_slug = "assessments-wide"
         template_title = _("Bảng tổng hợp kết quả thực hiện bộ tiêu chí nông thôn mới theo xã")
         header_aliases = _AssessmentBase.HEADER_ALIASES
-        hints = {
-            "Mã xã": _("5 chữ số, ví dụ 18769"),
-            "Tên xã": _("Để kiểm tra; có thể bỏ trống"),
-            "Năm": _("Ví dụ 2017"),
-            "Ghi chú": _("Không bắt buộc"),
-            "Bộ tiêu chí": _("Để trống: bộ tiêu chí quốc gia của năm"),
-        }
+        hints = wide_sheet_hints(example_year=2017)
 
     @classmethod
     def get_display_name(cls):
