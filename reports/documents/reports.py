@@ -209,16 +209,7 @@ def _decision_review(result, *, decision, issuer, style, date):
         title = _("Sơ kết {years} năm thực hiện {base}").format(years=years, base=base)
     else:
         title = _("Kết quả thực hiện {base}").format(base=base)
-    doc = OfficialDocument(
-        issuer=issuer,
-        type_code="BC",
-        type_name=_("Báo cáo"),
-        title=title,
-        date=date,
-        year=as_of.year,
-        style=style,
-        subtitle_lines=[covers_line(as_of.year, as_of)],
-    )
+    doc = _report_document(issuer=issuer, title=title, date=date, style=style, year=as_of.year, as_of=as_of)
 
     communes = totals.get("communes")
     reached = totals.get("communes_reached")
@@ -446,6 +437,20 @@ def covers_line(year: int, as_of: datetime.date | None = None) -> str:
     return _("(Số liệu năm {year})").format(year=year)
 
 
+def _report_document(*, issuer, title, date, style, year: int | None, as_of: datetime.date | None = None):
+    """A draft report (Báo cáo) that states, under its title, the year its figures cover."""
+    return OfficialDocument(
+        issuer=issuer,
+        type_code="BC",
+        type_name=_("Báo cáo"),
+        title=title,
+        date=date,
+        year=year,
+        style=style,
+        subtitle_lines=[covers_line(year, as_of)] if year else [],
+    )
+
+
 def _coordination_office(unit, *, style=None, on=None) -> Issuer:
     """Whoever is not told otherwise issues as the coordination office of the province (state style)."""
     if on is not None and unit is not None:
@@ -489,16 +494,7 @@ def _sponsor_scorecard(result, *, issuer, style, date):
     elif province is not None:
         whose = _(" trên địa bàn {area}").format(area=lower_first(province.name))
     title = _("Kết quả công tác đỡ đầu, giúp đỡ các xã xây dựng nông thôn mới{whose}").format(whose=whose)
-    doc = OfficialDocument(
-        issuer=issuer,
-        type_code="BC",
-        type_name=_("Báo cáo"),
-        title=title,
-        date=date,
-        year=as_of.year,
-        style=style,
-        subtitle_lines=[covers_line(as_of.year, as_of)],
-    )
+    doc = _report_document(issuer=issuer, title=title, date=date, style=style, year=as_of.year, as_of=as_of)
     since = params.get("since_year") or params.get("since")
     period = (
         _("từ năm {since} đến ngày {end}").format(since=since, end=vn_date(as_of))
@@ -641,16 +637,7 @@ def _criteria_summary(result, *, issuer, style, date):
         year=_(" năm {year}").format(year=year) if year else "",
         area=_(" trên địa bàn {area}").format(area=area) if area_name else (f" ({area})" if area else ""),
     )
-    doc = OfficialDocument(
-        issuer=issuer,
-        type_code="BC",
-        type_name=_("Báo cáo"),
-        title=title,
-        date=date,
-        year=int(year) if year else None,
-        style=style,
-        subtitle_lines=[covers_line(int(year))] if year else [],
-    )
+    doc = _report_document(issuer=issuer, title=title, date=date, style=style, year=int(year) if year else None)
     communes, average, reached = totals.get("communes"), totals.get("average_met"), totals.get("reached")
     bands = totals.get("bands") or {}
     used = {"communes", "average_met", "reached", "all_met", "bands"}
@@ -837,7 +824,7 @@ def _indicator_summary(result, *, issuer, style, date):
     title = _("Kết quả thực hiện các chỉ tiêu của Bộ tiêu chí quốc gia về xã nông thôn mới{year}{area}").format(
         year=in_year, area=_(" trên địa bàn {area}").format(area=lower_first(area_name)) if area_name else ""
     )
-    doc = OfficialDocument(issuer=issuer, type_code="BC", type_name=_("Báo cáo"), title=title, date=date, style=style)
+    doc = _report_document(issuer=issuer, title=title, date=date, style=style, year=int(year) if year else None)
     where = _("toàn {area}").format(area=lower_first(area_name)) if area_name else _("toàn địa bàn")
     doc.paragraph(
         _(

@@ -233,6 +233,7 @@ def test_draft_document_reads_the_figures(admin_client, indicators):
     read = ReadDocument.from_bytes(response.content)
     text = " ".join(read.paragraphs)
     assert "Kết quả thực hiện các chỉ tiêu của Bộ tiêu chí quốc gia về xã nông thôn mới năm 2026" in text
+    assert "(Số liệu năm 2026)" in text  # every draft states the year it covers
     assert "có 5 xã được đánh giá theo 4 chỉ tiêu (trong đó xã nhóm 1: 2 xã, xã nhóm 2: 1 xã và xã nhóm 3: 2 xã)" in (
         text
     )
