@@ -63,13 +63,6 @@ def default_indicator_set(year=None):
     return sets_with_indicators().order_by("-valid_from_year").first()
 
 
-def no_indicator_set_message(year) -> str:
-    return _(
-        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu criteria-sets) "
-        "ở mục Bộ tiêu chí → Nhập từ Excel, hoặc bằng lệnh import_workbook criteria-sets TỆP."
-    ).format(year=year)
-
-
 class _IndicatorResultsBase(_AssessmentBase):
     """Commune, year, set and rules as the criteria sheets; the results are kept and written at the end."""
 
@@ -96,6 +89,10 @@ class _IndicatorResultsBase(_AssessmentBase):
             return None
         commune, year, criteria_set = head
         codes = self.indicators.get(criteria_set.pk)
+        if not codes and self.target_basis.get(criteria_set.pk) == TargetBasis.GROUP:
+            # A set scored per indicator (QĐ 51/2025) whose indicators have not been loaded yet.
+            row.error("year", services.no_indicator_set_message(year))
+            return None
         if not codes:
             row.error(
                 "year",

@@ -90,6 +90,14 @@ def no_group_message(commune, year: int) -> str:
     ).format(name=commune.name, code=commune.code, year=year)
 
 
+def no_indicator_set_message(year: int) -> str:
+    """Why a sheet of a set scored per indicator (QĐ 51/2025) cannot be scored so yet, and where to load the set."""
+    return _(
+        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu criteria-sets) "
+        "ở mục Bộ tiêu chí → Nhập từ Excel, hoặc bằng lệnh import_workbook criteria-sets TỆP."
+    ).format(year=year)
+
+
 def lock_for(*, commune, year: int) -> PeriodLock | None:
     """The active lock that closes `year` for the commune's province, or None."""
     return PeriodLock.objects.for_commune_year(commune, year)

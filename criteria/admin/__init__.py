@@ -36,6 +36,7 @@ from criteria.admin.forms import (
     IndicatorResultLineForm,
     IndicatorResultLineFormSet,
 )
+from criteria.choices import TargetBasis
 from criteria.indicator_resources import (
     CommuneClassificationResource,
     CriteriaSetWorkbookResource,
@@ -277,6 +278,14 @@ class AssessmentLineInline(admin.TabularInline):
         if obj is None or not obj.criteria_set_id:
             return 0
         return Criterion.objects.filter(criteria_set_id=obj.criteria_set_id).count()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A set scored per indicator (QĐ 51/2025) whose indicators are not loaded: its criteria are scored by
+        # hand meanwhile, and the page says where to load them.
+        waiting = obj is not None and obj.criteria_set.target_basis == TargetBasis.GROUP and not _indicator_count(obj)
+        formset.no_indicators_message = services.no_indicator_set_message(obj.year) if waiting else ""
+        return formset
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and _lock_of(obj) is None

@@ -261,3 +261,13 @@ def test_an_import_judges_again_the_results_of_its_sheets_it_leaves_as_they_are(
     assert report.ok and (report.created, report.updated) == (1, 0)
     result = IndicatorResult.objects.get(indicator=first)
     assert (result.status, result.commune_group) == (NOT_MET, "nhom_1")
+
+
+def test_a_2026_row_before_the_indicators_are_loaded_says_where_to_load_them():
+    commune = commune_2025()
+    classify(commune)
+    report = load("indicator-results-wide", wide(commune, {"1.1": "90%"}))
+    assert not report.ok
+    (error,) = report.errors
+    assert error.column == "Năm" and "Năm 2026 chưa có bộ tiêu chí nào có chỉ tiêu" in str(error)
+    assert "criteria-sets" in str(error)
