@@ -17,6 +17,13 @@ once per backend (migrated, the whole country of units, one national criteria se
   stock        a plain django-import-export ModelResource (ForeignKeyWidget, import_id_fields)
                on a slice of the long file (N*19/10 rows), time scaled to the full size
 
+and the 2026 indicator sheet (issue 16; `--stages indicators` alone), on the same database with the 2025
+map, the demo's illustrative QĐ 51 indicators and a group for every rural commune added:
+
+  ind-floor    calamine read + dict keys + bulk_create of commune-years and IndicatorResult rows
+  ind-fresh    workbook_import(IndicatorResultWideResource): every rural commune × 47 indicators
+  ind-update   the same sheet with every value changed
+
 Not a unit test: it prints rows/s, ratios and peak memory, and exits 1 if a target is missed.
 """
 
