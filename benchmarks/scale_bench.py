@@ -146,6 +146,7 @@ def prepare(size=None) -> list[str]:
     call_command("migrate", verbosity=0)
     if scale_data.data_ready():
         print("data set already there (--regenerate to rebuild it)")
+        scale_data.add_year_2026(lambda line: print(line, flush=True), size)  # a set built before issue 16
         return check_counts(size)
     counts = scale_data.generate(lambda line: print(line, flush=True), size=size)
     print("rows:", scale_data.as_json(counts))
@@ -333,7 +334,7 @@ def report_probes() -> list[Probe]:
     from sponsorship.models import Decision
 
     decision = Decision.objects.filter(province__name=PROVINCE).order_by("symbol").first()
-    required = {"decision-review": {"decision": decision.symbol}}
+    required = {"decision-review": {"decision": decision.symbol}, **REPORT_YEARS}
     probes = []
     for report in registry.all_reports():
         extra = required.get(report.slug, {})
@@ -353,6 +354,58 @@ def report_probes() -> list[Probe]:
             probes += [page_probe, xlsx_probe]
             if area == "province":
                 probes.append(Probe(f"report {report.slug} ({area})", page, "clerk", REPORT_PROVINCE_MS))
+    return probes
+
+
+# Reports that default to the latest year assessed are asked for a year: the criteria reports keep measuring 2025
+# (the heaviest year, both maps: the year issue 20's targets were set on) now that 2026 is there too; the
+# indicator summary is a 2026 report (no earlier set has indicators).
+REPORT_YEARS = {
+    "criteria-summary": {"year": 2025},
+    "criteria-matrix": {"year": 2025},
+    "indicator-summary": {"year": 2026},
+}
+
+
+def year_2026_probes(client_for) -> list[Probe]:
+    """Issue 16: the 2026 sheet (47 indicators) of a 2025-map commune of Hà Tĩnh, the criteria reports of 2026.
+
+    The indicator-results and commune-groups changelists and the indicator summary (REPORT_YEARS) are in
+    admin_probes and report_probes already. Same targets as the pages and reports they stand beside.
+    """
+    from django.urls import reverse
+
+    from criteria.models import CommuneYear
+    from divisions.models import UnitSuccession
+
+    successors = UnitSuccession.objects.filter(
+        predecessor__parent__name=DISTRICT, predecessor__province__name=PROVINCE
+    ).values("successor")
+    sheet = (
+        CommuneYear.objects.filter(year=2026, commune__in=successors).order_by("commune__code").first()
+        or CommuneYear.objects.filter(year=2026, commune__province__name=PROVINCE).order_by("commune__code").first()
+    )
+    probes = []
+    if sheet is None:
+        print("  (no 2026 sheet in Hà Tĩnh)")
+    else:
+        url = reverse("admin:criteria_communeyear_change", args=[sheet.pk])
+        for who in ("admin", "clerk"):
+            if who == "admin" or client_for(who).get(url).status_code == 200:
+                probes.append(Probe("change commune-year 2026 (47 indicators)", url, who, PAGE_MS, PAGE_QUERIES))
+    for slug in ("criteria-summary", "criteria-matrix"):
+        for area, params in {"country": {}, "province": {"province": PROVINCE}}.items():
+            query = "?" + urlencode({**params, "year": 2026})
+            page = reverse("reports:report", args=[slug]) + query
+            xlsx = reverse("reports:export", args=[slug, "xlsx"]) + query
+            name = f"report {slug} 2026"
+            if area == "country":
+                probes.append(Probe(f"{name} ({area})", page, "admin", REPORT_COUNTRY_P95_MS, None, "p95"))
+                probes.append(Probe(f"{name} .xlsx ({area})", xlsx, "admin", XLSX_COUNTRY_P95_MS, None, "p95"))
+            else:
+                probes.append(Probe(f"{name} ({area})", page, "admin", REPORT_PROVINCE_MS))
+                probes.append(Probe(f"{name} .xlsx ({area})", xlsx, "admin", XLSX_MS))
+                probes.append(Probe(f"{name} ({area})", page, "clerk", REPORT_PROVINCE_MS))
     return probes
 
 
@@ -469,6 +522,7 @@ def main(argv=None) -> int:
         return clients[who]
 
     probes = admin_probes(client_for) + change_probes() + autocomplete_probes() + report_probes()
+    probes += year_2026_probes(client_for)
     if args.only:
         probes = [p for p in probes if args.only in p.name]
     print(f"measuring {len(probes)} requests (1 warm-up + {args.repeat} each); load average {_load()}")

@@ -11,7 +11,12 @@ and written without history rows:
 - 3,000 organisations, 4 decisions per province, 20,000 assignments, 100,000 support
   records, 10,000 initiatives, 20,000 activities, 5,000 proposals;
 - 20,000 people, 5,000 meetings with 20 participants, 6 speeches, 4 conclusions and 4
-  follow-up tasks each (tasks name one or two communes and a criterion).
+  follow-up tasks each (tasks name one or two communes and a criterion);
+- 2026 on the 2025 map (issue 16, `add_year_2026`): the QĐ 51/2025 set's 47 indicators from the
+  demo's ILLUSTRATIVE workbook (seeds/data/31_criteria-sets.xlsx, through the criteria-sets import),
+  a commune group for every rural commune of the 2025 map, its 2026 sheet (draft), its 47
+  indicator results judged against its group's targets and its 10 criteria derived from them.
+  A data set built before it gets it added on the next run (its own marker row).
 """
 
 from __future__ import annotations
@@ -21,8 +26,15 @@ import json
 import random
 import time
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 
 MARKER = "scale-bench-v1"  # ImportBatch.template of the row that says the data set is complete
+MARKER_2026 = "scale-bench-2026-v1"  # … and the one that says its year 2026 is there (added later to older sets)
+YEAR_2026 = 2026
+INDICATOR_SET = "qd-51-2025-xa"
+# The 47 indicators and their targets per commune group: the demo's workbook, ILLUSTRATIVE (seeds/README.md).
+INDICATOR_WORKBOOK = Path(__file__).resolve().parent.parent / "seeds" / "data" / "31_criteria-sets.xlsx"
 FIRST_YEAR, LAST_YEAR = 2011, 2025
 ORGANISATIONS = 3_000
 DECISIONS_PER_PROVINCE = 4
@@ -63,6 +75,12 @@ def data_ready() -> bool:
     from ntm_site.models import ImportBatch
 
     return ImportBatch.objects.filter(template=MARKER).exists()
+
+
+def year_2026_ready() -> bool:
+    from ntm_site.models import ImportBatch
+
+    return ImportBatch.objects.filter(template=MARKER_2026).exists()
 
 
 def _copy(table: str, columns: list[str], rows) -> int:
@@ -123,6 +141,7 @@ def generate(say=print, size: Size = FULL) -> dict:
 
         name = "scale benchmark data set" + ("" if size == FULL else f" ({size.fraction:g} of the country)")
         ImportBatch.objects.create(template=MARKER, file_name=name, rows=sum(counts.values()))
+        counts = _add_counts(counts, add_year_2026(say, size, analyze=False))
     # As after any bulk load: statistics for the planner, and the visibility map that lets index-only
     # scans skip the heap (a live database gets both from autovacuum; without it the scorecard is ~10 % slower).
     say("VACUUM ANALYZE …")
@@ -153,7 +172,7 @@ def _communes(size: Size, edition: str) -> list[int]:
 
 def expected_counts(size: Size = FULL) -> dict:
     """The rows of the criteria tables that `generate(size=size)` writes, worked out from the units and sets."""
-    from criteria.models import CriteriaSet, Criterion
+    from criteria.models import CriteriaSet, Criterion, Indicator
 
     legacy, new = _communes(size, "legacy"), _communes(size, "2025")
     per_year = {}
@@ -161,15 +180,24 @@ def expected_counts(size: Size = FULL) -> dict:
         cset = CriteriaSet.objects.default_for_year(year)
         per_year[year] = Criterion.objects.filter(criteria_set=cset).count()
     years = LAST_YEAR - FIRST_YEAR + 1
+    # 2026: every rural commune of the 2025 map in the data set, one sheet of the QĐ 51 set (10 criteria, 47
+    # indicators: the set's counts are read, the expected figures are those of issue 16).
+    rural = len(_rural_2026(size))
+    criteria_2026 = Criterion.objects.filter(criteria_set__code=INDICATOR_SET).count()
+    indicators_2026 = Indicator.objects.filter(criterion__criteria_set__code=INDICATOR_SET).count()
     return {
-        "commune-years": len(legacy) * years + len(new),
-        "assessments": len(legacy) * sum(per_year.values()) + len(new) * per_year[LAST_YEAR],
+        "commune-years": len(legacy) * years + len(new) + rural,
+        "assessments": len(legacy) * sum(per_year.values()) + len(new) * per_year[LAST_YEAR] + rural * criteria_2026,
+        "commune groups": rural,
+        "indicator results": rural * indicators_2026,
+        "criteria of 2026": 10,
+        "indicators of 2026": 47,
     }
 
 
 def table_counts() -> dict:
     """Rows now in each table `generate` writes, by the names of its counts."""
-    from criteria.models import Assessment, CommuneYear
+    from criteria.models import Assessment, CommuneClassification, CommuneYear, Criterion, Indicator, IndicatorResult
     from meetings.models import Conclusion, FollowUpTask, Meeting, Participation, Person, Speech
     from sponsorship.models import (
         Activity,
@@ -184,6 +212,8 @@ def table_counts() -> dict:
     models = {
         "commune-years": CommuneYear,
         "assessments": Assessment,
+        "commune groups": CommuneClassification,
+        "indicator results": IndicatorResult,
         "organisations": Organisation,
         "decisions": Decision,
         "assignments": Assignment,
@@ -200,7 +230,10 @@ def table_counts() -> dict:
         "task communes": FollowUpTask.communes.through,
         "task criteria": FollowUpTask.criteria.through,
     }
-    return {name: model.objects.count() for name, model in models.items()}
+    counts = {name: model.objects.count() for name, model in models.items()}
+    counts["criteria of 2026"] = Criterion.objects.filter(criteria_set__code=INDICATOR_SET).count()
+    counts["indicators of 2026"] = Indicator.objects.filter(criterion__criteria_set__code=INDICATOR_SET).count()
+    return counts
 
 
 def _criteria(rng, say, size: Size = FULL) -> dict:
@@ -251,6 +284,129 @@ def _criteria(rng, say, size: Size = FULL) -> dict:
     counts["assessments"] = _copy(_table(Assessment), cols, a_rows())
     say(f"  {counts['assessments']:,} assessments in {time.perf_counter() - t:.0f} s")
     _reset_sequences(CommuneYear)
+    return counts
+
+
+# --- 2026: the QĐ 51/2025 set on the 2025 map (issue 16) -----------------------------------------
+
+
+def _rural_2026(size: Size) -> list[int]:
+    """The 2025 map's rural communes (xã; not wards or special zones) of the data set: those with a 2026 sheet."""
+    from divisions.models import AdministrativeUnit
+
+    kept = _communes(size, "2025")
+    rural = set(AdministrativeUnit.objects.filter(pk__in=kept, kind="xa").values_list("pk", flat=True))
+    return [pk for pk in kept if pk in rural]
+
+
+def _add_counts(a: dict, b: dict) -> dict:
+    return {name: a.get(name, 0) + b.get(name, 0) for name in {**a, **b}}
+
+
+def add_year_2026(say=print, size: Size = FULL, analyze: bool = True) -> dict:
+    """Write 2026 into the data set (once: a second call finds its marker and writes nothing). Returns row counts.
+
+    The indicators and their targets per commune group are the demo's ILLUSTRATIVE workbook (never official
+    wording), loaded through the criteria-sets import; groups, values and sheets are made up (random seed
+    2026, so the rest of the data set is the same with or without it).
+    """
+    from django.db import connection, transaction
+
+    from criteria.models import (
+        Assessment,
+        CommuneClassification,
+        CommuneYear,
+        CriteriaSet,
+        Criterion,
+        Indicator,
+        IndicatorResult,
+        IndicatorTarget,
+    )
+    from criteria.scoring import criterion_status, indicator_result_judge
+    from ntm_site.models import ImportBatch
+    from ntm_site.spreadsheets.registry import get_resource
+    from ntm_site.spreadsheets.services import workbook_import
+
+    if year_2026_ready():
+        return {}
+    t0 = time.perf_counter()
+    rng = random.Random(2026)
+    with transaction.atomic():
+        if not Indicator.objects.filter(criterion__criteria_set__code=INDICATOR_SET).exists():
+            report = workbook_import(resource_class=get_resource("criteria-sets"), file=str(INDICATOR_WORKBOOK))
+            if not report.ok:
+                raise RuntimeError("\n".join(report.error_lines(10)))
+        cset = CriteriaSet.objects.get(code=INDICATOR_SET)
+        indicators = list(Indicator.objects.filter(criterion__criteria_set=cset).order_by("criterion__number", "code"))
+        targets = {
+            (t.indicator_id, t.commune_group): t for t in IndicatorTarget.objects.filter(indicator__in=indicators)
+        }
+        sizes = {}
+        for indicator in indicators:
+            sizes[indicator.criterion_id] = sizes.get(indicator.criterion_id, 0) + 1
+        criteria = list(Criterion.objects.filter(criteria_set=cset).values_list("pk", flat=True))
+        communes = _rural_2026(size)
+        say(f"2026: {len(communes)} rural communes of the 2025 map × {len(indicators)} indicators …")
+        groups = {}
+        for commune in communes:
+            draw = rng.random()
+            groups[commune] = "nhom_1" if draw < 0.15 else ("nhom_3" if draw < 0.45 else "nhom_2")
+        basis = "Phân nhóm minh họa (dữ liệu benchmark)"
+        counts = {
+            "commune groups": _copy(
+                _table(CommuneClassification),
+                ["commune_id", "group", "valid_from_year", "basis", "note"],
+                ((c, groups[c], YEAR_2026, basis, "") for c in communes),
+            )
+        }
+        cy0 = _next_id(CommuneYear)
+        counts["commune-years"] = _copy(
+            _table(CommuneYear),
+            ["id", "commune_id", "year", "criteria_set_id", "note", "approval_status", "returned_reason"],
+            ((cy0 + i, c, YEAR_2026, cset.pk, "", "draft", "") for i, c in enumerate(communes)),
+        )
+        _reset_sequences(CommuneYear)
+        statuses = {}  # (sheet, criterion) -> [status]
+
+        def result_rows():
+            for i, commune in enumerate(communes):
+                group, level = groups[commune], rng.uniform(0.55, 0.95)
+                for indicator in indicators:
+                    target = targets.get((indicator.pk, group))
+                    number, flag = None, None
+                    if indicator.value_type == "bool":
+                        flag = rng.random() < level
+                    elif indicator.value_type == "percent":
+                        goal = float(target.value) if target and target.value is not None else 80.0
+                        number = round(min(100.0, max(0.0, rng.uniform(goal - 15, goal + 10))), 1)
+                    else:
+                        goal = float(target.value) if target and target.value is not None else 3.0
+                        number = max(0, round(goal + rng.uniform(-2.5, 2)))
+                    value = None if number is None else Decimal(str(number))
+                    status = indicator_result_judge(
+                        indicator=indicator, target=target, value_number=value, value_bool=flag
+                    )
+                    statuses.setdefault((cy0 + i, indicator.criterion_id), []).append(status)
+                    yield (cy0 + i, indicator.pk, number, flag, "", False, group, status, False, "", "")
+
+        cols = ["commune_year_id", "indicator_id", "value_number", "value_bool", "value_text", "not_applicable"]
+        cols += ["commune_group", "status", "status_overridden", "override_reason", "note"]
+        counts["indicator results"] = _copy(_table(IndicatorResult), cols, result_rows())
+        sheets = dict(enumerate(communes))
+
+        def assessment_rows():
+            for i, commune in sheets.items():
+                for criterion in criteria:
+                    status = criterion_status(statuses[(cy0 + i, criterion)], sizes[criterion])
+                    yield (cy0 + i, commune, criterion, YEAR_2026, status, "{}", "")
+
+        cols = ["commune_year_id", "commune_id", "criterion_id", "year", "status", "indicator_values", "note"]
+        counts["assessments"] = _copy(_table(Assessment), cols, assessment_rows())
+        ImportBatch.objects.create(template=MARKER_2026, file_name="scale benchmark: 2026", rows=sum(counts.values()))
+    if analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    say(f"  {counts} in {time.perf_counter() - t0:.0f} s")
     return counts
 
 

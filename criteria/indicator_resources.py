@@ -34,7 +34,8 @@ from criteria.resources import IN_BATCH, CriteriaSetWidget, _AssessmentBase, wid
 from criteria.scoring import indicator_value_read
 from divisions.choices import UnitLevel
 from divisions.widgets import UnitWidget
-from ntm_site.spreadsheets.errors import CellError
+from ntm_site.spreadsheets.errors import CellError, RowError
+from ntm_site.spreadsheets.history import InstanceFactory
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
@@ -62,13 +63,6 @@ def default_indicator_set(year=None):
     return sets_with_indicators().order_by("-valid_from_year").first()
 
 
-def no_indicator_set_message(year) -> str:
-    return _(
-        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu criteria-sets) "
-        "ở mục Bộ tiêu chí → Nhập từ Excel, hoặc bằng lệnh import_workbook criteria-sets TỆP."
-    ).format(year=year)
-
-
 class _IndicatorResultsBase(_AssessmentBase):
     """Commune, year, set and rules as the criteria sheets; the results are kept and written at the end."""
 
@@ -81,6 +75,7 @@ class _IndicatorResultsBase(_AssessmentBase):
         self.groups = {}  # year -> {commune id: group}
         self.results = {}  # (commune id, year, set id) -> {indicator id: fields}
         self.result_rows = {}  # (commune id, year, set id, indicator id) -> row number
+        self.values_read = {}  # (value type, type, cell) -> the result's fields (keep)
 
     def group_of(self, commune, year):
         if year not in self.groups:
@@ -94,6 +89,10 @@ class _IndicatorResultsBase(_AssessmentBase):
             return None
         commune, year, criteria_set = head
         codes = self.indicators.get(criteria_set.pk)
+        if not codes and self.target_basis.get(criteria_set.pk) == TargetBasis.GROUP:
+            # A set scored per indicator (QĐ 51/2025) whose indicators have not been loaded yet.
+            row.error("year", services.no_indicator_set_message(year))
+            return None
         if not codes:
             row.error(
                 "year",
@@ -108,13 +107,22 @@ class _IndicatorResultsBase(_AssessmentBase):
         return commune, year, criteria_set, codes
 
     def keep(self, row, sheet_key, indicator, raw, note=None):
-        """Read one value into the results waiting for the end of the import."""
-        try:
-            values = indicator_value_read(indicator, raw)
-        except CellError as e:
-            return e.expected
+        """Read one value into the results waiting for the end of the import.
+
+        A workbook repeats the same few spellings ("Đạt", "85%") thousands of times: each is read once per
+        value type, and the results share the fields read (they are not changed afterwards).
+        """
+        memo_key = (indicator.value_type, type(raw), raw)
+        values = self.values_read.get(memo_key)
+        if values is None:
+            try:
+                values = indicator_value_read(indicator, raw)
+            except CellError as e:
+                return e.expected
+            if len(self.values_read) < 50_000:
+                self.values_read[memo_key] = values
         if note is not None:
-            values["note"] = note
+            values = {**values, "note": note}
         self.results.setdefault(sheet_key, {})[indicator.pk] = values
         return None
 
@@ -135,6 +143,12 @@ class _IndicatorResultsBase(_AssessmentBase):
         return CommuneYear.objects.all()
 
     def after_import_rows(self, report, *, dry_run):
+        """Write the results kept, judged before they are written, then derive the sheets' criteria.
+
+        Sheets are taken IN_BATCH at a time: one query for the sheets, one for their results, the
+        results judged in memory against the target of the commune's group (one row and one history
+        row per result created or changed), then the criteria of those sheets (criteria.services).
+        """
         if report.errors or not self.results:
             return
         keys = list(self.results)
@@ -145,36 +159,51 @@ class _IndicatorResultsBase(_AssessmentBase):
             part = communes[start : start + IN_BATCH]
             for sheet in CommuneYear.objects.filter(commune_id__in=part, year__in=years).select_related("commune"):
                 sheets[(sheet.commune_id, sheet.year, sheet.criteria_set_id)] = sheet
-        sheet_ids = [sheets[k].pk for k in keys]
-        existing = {}
-        for start in range(0, len(sheet_ids), IN_BATCH):
-            part = sheet_ids[start : start + IN_BATCH]
-            for result in IndicatorResult.objects.filter(commune_year_id__in=part):
-                existing[(result.commune_year_id, result.indicator_id)] = result
-        new, changed, unchanged = [], [], 0
-        for key, by_indicator in self.results.items():
-            sheet_id = sheets[key].pk
-            for indicator_id, values in by_indicator.items():
-                result = existing.get((sheet_id, indicator_id))
-                if result is None:
-                    new.append(IndicatorResult(commune_year_id=sheet_id, indicator_id=indicator_id, **values))
-                    continue
-                if all(getattr(result, f) == v for f, v in values.items()):
-                    unchanged += 1
-                    continue
-                for f, v in values.items():
-                    setattr(result, f, v)
-                changed.append(result)
+        try:  # every commune's group was checked row by row; a group deleted meanwhile fails the import here
+            scoring = services.SheetScoring([sheets[k] for k in keys], strict=True)
+        except ValidationError as e:
+            report.errors.extend(RowError(0, message) for message in e.messages)
+            return
         writer = self.engine.writer_for(IndicatorResult)
-        writer.create(new)
-        writer.update(changed, RESULT_FIELDS)
-        try:
-            services.commune_years_score(
-                commune_years=[sheets[k] for k in keys], user=self.user, reason=self.engine.writer.reason
-            )
-        except ValidationError as e:  # checked per row already; a race with a group deleted meanwhile
-            report.fatal = "; ".join(e.messages)
-        report.created, report.updated, report.unchanged = len(new), len(changed), unchanged
+        reason = self.engine.writer.reason
+        make = InstanceFactory(IndicatorResult)
+        columns = [f.attname for f in IndicatorResult._meta.concrete_fields]
+        compared = [*RESULT_FIELDS, "status", "commune_group"]
+        created = updated = unchanged = 0
+        for start in range(0, len(keys), IN_BATCH):
+            part = keys[start : start + IN_BATCH]
+            ids = [sheets[k].pk for k in part]
+            existing = {}
+            for values in IndicatorResult.objects.filter(commune_year_id__in=ids).values_list(*columns):
+                result = make.from_db(columns, values)
+                existing[(result.commune_year_id, result.indicator_id)] = result
+            new, changed, results = [], [], []
+            for key, sheet_id in zip(part, ids, strict=True):
+                for indicator_id, values in self.results[key].items():
+                    result = existing.pop((sheet_id, indicator_id), None)
+                    if result is None:
+                        result = make({"commune_year_id": sheet_id, "indicator_id": indicator_id, **values})
+                        scoring.judge(result)
+                        new.append(result)
+                    else:
+                        d = result.__dict__
+                        before = [d[f] for f in compared]
+                        d.update(values)
+                        scoring.judge(result)
+                        if [d[f] for f in compared] != before:
+                            changed.append(result)
+                        else:
+                            unchanged += 1
+                    results.append(result)
+            created, updated = created + len(new), updated + len(changed)
+            for result in existing.values():  # results of these sheets the file leaves as they are: judged again
+                if scoring.judge(result):
+                    changed.append(result)
+                results.append(result)
+            writer.create(new)
+            writer.update(changed, compared)
+            scoring.criteria(results, user=self.user, reason=reason)
+        report.created, report.updated, report.unchanged = created, updated, unchanged
 
     def template_rows(self, communes, year=None) -> list[list]:
         columns = self.get_import_columns()

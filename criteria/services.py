@@ -90,6 +90,14 @@ def no_group_message(commune, year: int) -> str:
     ).format(name=commune.name, code=commune.code, year=year)
 
 
+def no_indicator_set_message(year: int) -> str:
+    """Why a sheet of a set scored per indicator (QĐ 51/2025) cannot be scored so yet, and where to load the set."""
+    return _(
+        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu criteria-sets) "
+        "ở mục Bộ tiêu chí → Nhập từ Excel, hoặc bằng lệnh import_workbook criteria-sets TỆP."
+    ).format(year=year)
+
+
 def lock_for(*, commune, year: int) -> PeriodLock | None:
     """The active lock that closes `year` for the commune's province, or None."""
     return PeriodLock.objects.for_commune_year(commune, year)
@@ -225,6 +233,97 @@ def _writer(model, *, user, reason):
     return BulkWriter(model, user=user, reason=str(reason))
 
 
+class SheetScoring:
+    """Scoring some sheets in memory: what judging them needs is read once (indicators, targets, sets, groups).
+
+    `judge(result)` sets one result's status and commune group from its value; `criteria(results)`
+    derives the sheets' criteria (Assessment rows) from all their results and writes them with history.
+    An import judges the results it is about to write (one row and one history row each), then derives
+    the criteria; `commune_years_score` reads the results from the database and does the same.
+
+    Sheets whose set has no indicators are not scored (criterion-level scoring). A sheet of a grouped
+    set whose commune has no group for its year is refused (ValidationError naming the commune) when
+    `strict`, else left unscored.
+    """
+
+    def __init__(self, commune_years, *, strict: bool = True):
+        commune_years = list(commune_years)
+        self.data = data = _ScoringData({cy.criteria_set_id for cy in commune_years}, commune_years)
+        self.groups = {}  # sheet id -> the commune group its results are judged for ("" for a set by region)
+        self.sheets = {}
+        for cy in commune_years:
+            if not data.by_set.get(cy.criteria_set_id):
+                continue
+            group = data.group_of(cy)
+            if group is None:
+                if strict:
+                    raise ValidationError(no_group_message(cy.commune, cy.year))
+                continue
+            self.sheets[cy.pk] = cy
+            self.groups[cy.pk] = group
+        self.sizes = {}
+        for indicator in data.indicators.values():
+            self.sizes[indicator.criterion_id] = self.sizes.get(indicator.criterion_id, 0) + 1
+
+    def judge(self, result) -> bool:
+        """Set the status and commune group of a result of one of the sheets; True when either changed."""
+        group = self.groups[result.commune_year_id]
+        status = self.data.judge(result, group)
+        if status == result.status and result.commune_group == group:
+            return False
+        result.status = status
+        result.commune_group = group
+        return True
+
+    def criteria(self, results, *, user=None, reason="") -> int:
+        """Derive and write (with history) the criteria of the sheets that `results` (all their results) belong to.
+
+        Returns the number of Assessment rows created or changed.
+        """
+        indicators = self.data.indicators
+        statuses = {}  # (sheet, criterion) -> [status]
+        for result in results:
+            key = (result.commune_year_id, indicators[result.indicator_id].criterion_id)
+            statuses.setdefault(key, []).append(result.status)
+        ids = sorted({sheet_id for sheet_id, _criterion in statuses})
+        existing = {
+            (a.commune_year_id, a.criterion_id): a for a in _in_chunks(Assessment.objects.all(), "commune_year_id", ids)
+        }
+        today = timezone.localdate()
+        user_id = user.pk if getattr(user, "is_authenticated", False) else None
+        from ntm_site.spreadsheets.history import InstanceFactory
+
+        make = InstanceFactory(Assessment)
+        new_rows, changed_rows = [], []
+        for (sheet_id, criterion_id), found in statuses.items():
+            status = criterion_status(found, self.sizes[criterion_id])
+            row = existing.get((sheet_id, criterion_id))
+            if row is None:
+                sheet = self.sheets[sheet_id]
+                new_rows.append(
+                    make(
+                        {
+                            "commune_year_id": sheet_id,
+                            "commune_id": sheet.commune_id,
+                            "year": sheet.year,
+                            "criterion_id": criterion_id,
+                            "status": status,
+                            "assessed_by_id": user_id,
+                            "assessed_on": today,
+                        }
+                    )
+                )
+            elif row.status != status:
+                row.status = status
+                row.assessed_by_id = user_id
+                row.assessed_on = today
+                changed_rows.append(row)
+        writer = _writer(Assessment, user=user, reason=reason or _("Chấm lại theo chỉ tiêu"))
+        writer.create(new_rows)
+        writer.update(changed_rows, ["status", "assessed_by_id", "assessed_on"])
+        return len(new_rows) + len(changed_rows)
+
+
 @transaction.atomic
 def commune_years_score(*, commune_years, user=None, reason: str = "", strict: bool = True) -> int:
     """Judge every indicator result of these sheets and derive their criteria (Assessment rows), in bulk with history.
@@ -236,66 +335,15 @@ def commune_years_score(*, commune_years, user=None, reason: str = "", strict: b
     commune_years = list(commune_years)
     if not commune_years:
         return 0
-    data = _ScoringData({cy.criteria_set_id for cy in commune_years}, commune_years)
-    sheets = {cy.pk: cy for cy in commune_years if data.by_set.get(cy.criteria_set_id)}
-    if not sheets:
+    scoring = SheetScoring(commune_years, strict=strict)
+    if not scoring.groups:
         return 0
-    groups = {}
-    for cy in sheets.values():
-        group = data.group_of(cy)
-        if group is None:
-            if strict:
-                raise ValidationError(no_group_message(cy.commune, cy.year))
-            continue
-        groups[cy.pk] = group
-    today = timezone.localdate()
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    changed_results = []
-    statuses = {}  # (sheet, criterion) -> [status]
-    ids = list(groups)
-    for result in _in_chunks(IndicatorResult.objects.all(), "commune_year_id", ids):
-        group = groups[result.commune_year_id]
-        status = data.judge(result, group)
-        if status != result.status or result.commune_group != group:
-            result.status = status
-            result.commune_group = group
-            changed_results.append(result)
-        criterion_id = data.indicators[result.indicator_id].criterion_id
-        statuses.setdefault((result.commune_year_id, criterion_id), []).append(status)
-    sizes = {}
-    for indicator in data.indicators.values():
-        sizes[indicator.criterion_id] = sizes.get(indicator.criterion_id, 0) + 1
-    assessments = _in_chunks(Assessment.objects.all(), "commune_year_id", ids)
-    existing = {(a.commune_year_id, a.criterion_id): a for a in assessments}
-    new_rows, changed_rows = [], []
-    for (sheet_id, criterion_id), found in statuses.items():
-        status = criterion_status(found, sizes[criterion_id])
-        row = existing.get((sheet_id, criterion_id))
-        sheet = sheets[sheet_id]
-        if row is None:
-            new_rows.append(
-                Assessment(
-                    commune_year_id=sheet_id,
-                    commune_id=sheet.commune_id,
-                    year=sheet.year,
-                    criterion_id=criterion_id,
-                    status=status,
-                    assessed_by_id=user_id,
-                    assessed_on=today,
-                )
-            )
-        elif row.status != status:
-            row.status = status
-            row.assessed_by_id = user_id
-            row.assessed_on = today
-            changed_rows.append(row)
+    results = list(_in_chunks(IndicatorResult.objects.all(), "commune_year_id", list(scoring.groups)))
+    changed_results = [result for result in results if scoring.judge(result)]
     reason = reason or _("Chấm lại theo chỉ tiêu")
     if changed_results:
         _writer(IndicatorResult, user=user, reason=reason).update(changed_results, ["status", "commune_group"])
-    writer = _writer(Assessment, user=user, reason=reason)
-    writer.create(new_rows)
-    writer.update(changed_rows, ["status", "assessed_by_id", "assessed_on"])
-    return len(changed_results) + len(new_rows) + len(changed_rows)
+    return len(changed_results) + scoring.criteria(results, user=user, reason=reason)
 
 
 def commune_year_score(*, commune_year, user=None) -> int:

@@ -60,3 +60,23 @@ def test_commune_clerk_fills_in_a_2026_sheet_indicator_by_indicator(page, sheet_
     result = IndicatorResult.objects.get(commune_year=sheet_2026, indicator__code="1.3")
     assert (result.value_number, result.status) == (100, AssessmentStatus.MET)
     assert IndicatorResult.objects.get(commune_year=sheet_2026, indicator__code="1.2").status == AssessmentStatus.MET
+
+
+def test_a_long_indicator_text_wraps_in_its_line_and_the_sheet_keeps_the_page_width(page, sheet_2026):
+    from criteria.models import Indicator
+
+    # An official Annex I wording runs to several lines: here one of 60 words, none of them long.
+    long = " ".join(["Tỷ lệ hộ gia đình được sử dụng nước sạch theo quy chuẩn"] * 6)
+    Indicator.objects.filter(criterion__criteria_set__code="qd-51-2025-xa", code="1.1").update(text=long)
+    login(page, "canboxa2026")
+    page.goto(f"/admin/criteria/communeyear/{sheet_2026.pk}/change/")
+    lines = page.locator("#indicator_results-group")
+    expect(lines).to_contain_text(long[:60])
+    # Nothing sticks out sideways: the page scrolls only down.
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    cell = lines.locator("tr.indicator-line td.field-indicator").first
+    box, value = cell.bounding_box(), lines.locator("tr.indicator-line td.field-value").first.bounding_box()
+    assert box["height"] > 3 * 16 and box["width"] < 0.5 * 1280, box  # wrapped on several lines, not one long one
+    assert value["x"] + value["width"] <= 1280, value  # the value box of that line is on screen
+    page.shot("long-indicator-text", at=lines)

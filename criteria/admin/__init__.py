@@ -36,6 +36,7 @@ from criteria.admin.forms import (
     IndicatorResultLineForm,
     IndicatorResultLineFormSet,
 )
+from criteria.choices import TargetBasis
 from criteria.indicator_resources import (
     CommuneClassificationResource,
     CriteriaSetWorkbookResource,
@@ -278,6 +279,14 @@ class AssessmentLineInline(admin.TabularInline):
             return 0
         return Criterion.objects.filter(criteria_set_id=obj.criteria_set_id).count()
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A set scored per indicator (QĐ 51/2025) whose indicators are not loaded: its criteria are scored by
+        # hand meanwhile, and the page says where to load them.
+        waiting = obj is not None and obj.criteria_set.target_basis == TargetBasis.GROUP and not _indicator_count(obj)
+        formset.no_indicators_message = services.no_indicator_set_message(obj.year) if waiting else ""
+        return formset
+
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and _lock_of(obj) is None
 
@@ -286,6 +295,17 @@ class AssessmentLineInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and _lock_of(obj) is None
+
+
+def _indicator_count(sheet) -> int:
+    """The indicators of a sheet's set (0: scored criterion by criterion), counted once per sheet and request."""
+    if sheet is None or not sheet.criteria_set_id:
+        return 0
+    cached = getattr(sheet, "_ntm_indicator_count", None)
+    if cached is None or cached[0] != sheet.criteria_set_id:
+        count = Indicator.objects.filter(criterion__criteria_set_id=sheet.criteria_set_id).count()
+        cached = sheet._ntm_indicator_count = (sheet.criteria_set_id, count)
+    return cached[1]
 
 
 class IndicatorResultInline(admin.TabularInline):
@@ -302,9 +322,7 @@ class IndicatorResultInline(admin.TabularInline):
     verbose_name_plural = _("kết quả từng chỉ tiêu")
 
     def get_max_num(self, request, obj=None, **kwargs):
-        if obj is None or not obj.criteria_set_id:
-            return 0
-        return Indicator.objects.filter(criterion__criteria_set_id=obj.criteria_set_id).count()
+        return _indicator_count(obj)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and _lock_of(obj) is None
@@ -342,13 +360,13 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
         # indicators is scored indicator by indicator; its criteria are derived from them.
         if obj is None:
             return []
-        if services.sheet_has_indicators(obj.criteria_set):
+        if _indicator_count(obj):
             return [IndicatorResultInline, EvidenceInline]
         return self.inlines
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if services.sheet_has_indicators(form.instance.criteria_set):
+        if _indicator_count(form.instance):
             try:
                 services.commune_year_score(commune_year=form.instance, user=request.user)
             except ValidationError as e:

@@ -62,3 +62,34 @@ def test_a_sheet_of_a_commune_without_a_group_says_where_to_set_it(admin_client)
     cy = CommuneYear.objects.create(commune=commune, year=2026)
     html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
     assert "chưa được phân nhóm" in html and "Phân nhóm xã" in html
+
+
+def test_a_filled_2026_sheet_opens_in_a_bounded_number_of_queries(admin_client, django_assert_max_num_queries):
+    from criteria.models import Indicator
+    from criteria.tests.indicator_helpers import load, xlsx
+
+    load_demo_set()
+    commune = commune_2025()
+    classify(commune, "nhom_1")
+    indicators = Indicator.objects.filter(criterion__criteria_set__code="qd-51-2025-xa").order_by("code")
+    values = ["Đạt" if i.value_type == "bool" else "90" for i in indicators]
+    workbook = xlsx(["Mã xã", "Năm", *(i.code for i in indicators)], [[commune.code, 2026, *values]])
+    assert load("indicator-results-wide", workbook).ok
+    cy = CommuneYear.objects.get(commune=commune, year=2026)
+    assert cy.indicator_results.count() == 47
+    # The scale benchmark's bound for an admin page (issue 16), whatever the number of indicators.
+    with django_assert_max_num_queries(15):
+        page = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/")
+    assert page.status_code == 200 and page.content.decode().count('class="form-row indicator-line"') == 47
+
+
+def test_a_2026_sheet_before_the_indicators_are_loaded_says_where_to_load_them(admin_client):
+    commune = commune_2025()
+    classify(commune, "nhom_2")
+    cy = CommuneYear.objects.create(commune=commune, year=2026)  # QĐ 51/2025 in the fixtures, no indicator yet
+    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    assert "Năm 2026 chưa có bộ tiêu chí nào có chỉ tiêu" in html and "criteria-sets" in html
+    assert "1. Quy hoạch" in html  # its ten criteria, scored by hand meanwhile
+    load_demo_set()
+    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    assert "chưa có bộ tiêu chí nào có chỉ tiêu" not in html and "indicator-lines.js" in html

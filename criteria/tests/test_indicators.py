@@ -25,6 +25,15 @@ def indicator(code):
     return Indicator.objects.get(criterion__criteria_set__code="qd-51-2025-xa", code=code)
 
 
+def grouped(group="nhom_2", code="1.1"):
+    """The demo set loaded, a 2025-map commune of `group`, the indicator `code` and its target for that group."""
+    load_demo_set()
+    commune = commune_2025()
+    classification = classify(commune, group)
+    found = indicator(code)
+    return commune, classification, found, found.targets.get(commune_group=group).value
+
+
 def wide(commune, values, year=2026):
     return xlsx(["Mã xã", "Tên xã", "Năm", *values], [[commune.code, commune.name, year, *values.values()]])
 
@@ -165,11 +174,7 @@ def test_a_target_changed_after_scoring_rescores_and_keeps_history():
 
 
 def test_a_group_changed_rescores_the_communes_sheets():
-    load_demo_set()
-    commune = commune_2025()
-    group = classify(commune, "nhom_3")
-    first = indicator("1.1")
-    low = first.targets.get(commune_group="nhom_3").value
+    commune, group, first, low = grouped("nhom_3")
     assert load("indicator-results-wide", wide(commune, {"1.1": f"{low:.0f}"})).ok
     assert IndicatorResult.objects.get(indicator=first).status == MET
     group.group = "nhom_1"
@@ -219,3 +224,50 @@ def test_a_year_no_set_covers_says_where_to_load_one():
     report = load("indicator-results-wide", xlsx(["Mã xã", "Năm", "1.1"], [[commune.code, 2031, "90%"]]))
     assert not report.ok
     assert "2031" in " ".join(report.error_lines())
+
+
+def test_an_import_writes_each_result_judged_once_with_one_history_row_per_change():
+    commune, _group, first, goal = grouped("nhom_2")
+    flag = Indicator.objects.filter(criterion__criteria_set=qd51(), value_type="bool").order_by("code").first()
+    report = load("indicator-results-wide", wide(commune, {"1.1": f"{goal:.0f}%", flag.code: "x"}))
+    assert (report.created, report.updated) == (2, 0), report.error_lines()
+    result = IndicatorResult.objects.get(indicator=first)
+    # Written with its status and group: one "+" row, no second row for the scoring.
+    assert list(result.history.values_list("history_type", "status", "commune_group")) == [("+", MET, "nhom_2")]
+    criterion = Assessment.objects.get(commune_year=result.commune_year, criterion=first.criterion)
+    assert criterion.history.count() == 1
+    # The same file again: nothing changes, nothing is written.
+    report = load("indicator-results-wide", wide(commune, {"1.1": f"{goal:.0f}%", flag.code: "x"}))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert result.history.count() == 1
+    # One value below its target: that result and its criterion change, each with one "~" row.
+    report = load("indicator-results-wide", wide(commune, {"1.1": f"{goal - 1:.0f}", flag.code: "x"}))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert list(result.history.order_by("history_id").values_list("history_type", "status")) == [
+        ("+", MET),
+        ("~", NOT_MET),
+    ]
+    assert IndicatorResult.objects.get(indicator=flag).history.count() == 1
+    assert criterion.history.count() == 1  # criterion 1 was not met (not every indicator filled): still not
+
+
+def test_an_import_judges_again_the_results_of_its_sheets_it_leaves_as_they_are():
+    commune, group, first, low = grouped("nhom_3")
+    other = indicator("1.2")
+    assert load("indicator-results-wide", wide(commune, {"1.1": f"{low:.0f}"})).ok
+    type(group).objects.filter(pk=group.pk).update(group="nhom_1")  # no rescore on purpose
+    value = "Đạt" if other.value_type == "bool" else "100"
+    report = load("indicator-results-wide", wide(commune, {other.code: value}))
+    assert report.ok and (report.created, report.updated) == (1, 0)
+    result = IndicatorResult.objects.get(indicator=first)
+    assert (result.status, result.commune_group) == (NOT_MET, "nhom_1")
+
+
+def test_a_2026_row_before_the_indicators_are_loaded_says_where_to_load_them():
+    commune = commune_2025()
+    classify(commune)
+    report = load("indicator-results-wide", wide(commune, {"1.1": "90%"}))
+    assert not report.ok
+    (error,) = report.errors
+    assert error.column == "Năm" and "Năm 2026 chưa có bộ tiêu chí nào có chỉ tiêu" in str(error)
+    assert "criteria-sets" in str(error)
