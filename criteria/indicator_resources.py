@@ -35,7 +35,7 @@ from criteria.scoring import indicator_value_read
 from divisions.choices import UnitLevel
 from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.errors import CellError
-from ntm_site.spreadsheets.registry import register
+from ntm_site.spreadsheets.registry import register, template_label
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
     ChoiceWidget,
@@ -64,9 +64,9 @@ def default_indicator_set(year=None):
 
 def no_indicator_set_message(year) -> str:
     return _(
-        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu criteria-sets) "
-        "ở mục Bộ tiêu chí → Nhập từ Excel, hoặc bằng lệnh import_workbook criteria-sets TỆP."
-    ).format(year=year)
+        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu “{template}”) "
+        "ở mục Bộ tiêu chí → Nhập từ Excel."
+    ).format(year=year, template=template_label("criteria-sets"))
 
 
 class _IndicatorResultsBase(_AssessmentBase):
@@ -97,8 +97,8 @@ class _IndicatorResultsBase(_AssessmentBase):
         if not codes:
             row.error(
                 "year",
-                _("bộ tiêu chí {code} không có chỉ tiêu (chấm theo tiêu chí: dùng biểu mẫu assessments-wide).").format(
-                    code=criteria_set.code
+                _("bộ tiêu chí {set} không có chỉ tiêu (chấm theo tiêu chí: dùng biểu mẫu “{template}”).").format(
+                    set=criteria_set.short_label, template=template_label("assessments-wide")
                 ),
             )
             return None
@@ -287,7 +287,9 @@ class IndicatorResultWideResource(_IndicatorResultsBase):
             if indicator is None:
                 row.error(
                     key,
-                    _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(code=code, set=criteria_set.code),
+                    _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(
+                        code=code, set=criteria_set.short_label
+                    ),
                 )
                 continue
             problem = self.keep(row, sheet_key, indicator, raw)
@@ -403,7 +405,7 @@ class IndicatorResultLongResource(_IndicatorResultsBase):
         if indicator is None:
             row.error(
                 "indicator",
-                _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(code=code, set=criteria_set.code),
+                _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(code=code, set=criteria_set.short_label),
             )
             return []
         sheet_key = (commune.pk, year, criteria_set.pk)
