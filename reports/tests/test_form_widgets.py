@@ -50,3 +50,12 @@ def test_each_place_field_gives_an_example_of_its_own_level(admin_client, slug):
             assert all(other not in shown[name] for other in expected.values() if other != level_word), shown[name]
     if "area" in shown:
         assert "ví dụ Huyện" not in shown["area"]
+
+
+def test_a_saved_filter_is_shared_by_ticking_groups(admin_client):
+    from django.contrib.auth.models import Group
+
+    office = Group.objects.create(name="Văn phòng thử")
+    page = admin_client.get(reverse("admin:reports_savedfilter_add")).content.decode()
+    assert f'<input type="checkbox" name="shared_with" value="{office.pk}"' in page
+    assert "Control" not in page  # Django's "Giữ phím “Control”…" comes with a multiple select
