@@ -36,7 +36,7 @@ from divisions.choices import UnitLevel
 from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.errors import CellError, RowError
 from ntm_site.spreadsheets.history import InstanceFactory
-from ntm_site.spreadsheets.registry import register
+from ntm_site.spreadsheets.registry import register, template_label
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
     ChoiceWidget,
@@ -96,8 +96,8 @@ class _IndicatorResultsBase(_AssessmentBase):
         if not codes:
             row.error(
                 "year",
-                _("bộ tiêu chí {code} không có chỉ tiêu (chấm theo tiêu chí: dùng biểu mẫu assessments-wide).").format(
-                    code=criteria_set.code
+                _("bộ tiêu chí {set} không có chỉ tiêu (chấm theo tiêu chí: dùng biểu mẫu “{template}”).").format(
+                    set=criteria_set.short_label, template=template_label("assessments-wide")
                 ),
             )
             return None
@@ -316,7 +316,9 @@ class IndicatorResultWideResource(_IndicatorResultsBase):
             if indicator is None:
                 row.error(
                     key,
-                    _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(code=code, set=criteria_set.code),
+                    _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(
+                        code=code, set=criteria_set.short_label
+                    ),
                 )
                 continue
             problem = self.keep(row, sheet_key, indicator, raw)
@@ -432,7 +434,7 @@ class IndicatorResultLongResource(_IndicatorResultsBase):
         if indicator is None:
             row.error(
                 "indicator",
-                _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(code=code, set=criteria_set.code),
+                _("chỉ tiêu {code} không có trong bộ tiêu chí {set}.").format(code=code, set=criteria_set.short_label),
             )
             return []
         sheet_key = (commune.pk, year, criteria_set.pk)

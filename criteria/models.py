@@ -105,9 +105,14 @@ class CriteriaSet(TrackedModel):
 
     @property
     def short_label(self) -> str:
-        """The set as clerks call it, by its decision: "QĐ 1980/QĐ-TTg" (the code when no decision is named)."""
+        """The set as clerks call it, by its decision: "QĐ 1980/QĐ-TTg" (its name when no decision is named).
+
+        Messages name a set by this, never by its code ("qd-318-xa" is the import's key, not a clerk's word).
+        """
+        if self.legal_number:
+            return f"QĐ {self.legal_number}"
         match = _DECISION_NUMBER.search(self.legal_basis or "")
-        return f"QĐ {match[1]}" if match else self.code
+        return f"QĐ {match[1]}" if match else self.name
 
     def natural_key(self):
         return (self.code,)

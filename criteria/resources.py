@@ -95,6 +95,8 @@ class CriteriaSetWidget(TextWidget):
         for s in CriteriaSet.objects.all():
             index.setdefault(fold(s.code), []).append(s)
             index.setdefault(fold(s.name), []).append(s)
+            if fold(s.short_label) not in (fold(s.code), fold(s.name)):
+                index.setdefault(fold(s.short_label), []).append(s)
             number = re.search(r"\d{3,4}", s.code)
             if number:
                 index.setdefault(number.group(), []).append(s)
@@ -108,8 +110,14 @@ class CriteriaSetWidget(TextWidget):
         text = fold(str(int(value) if isinstance(value, float) and value.is_integer() else value))
         found = index.get(text) or index.get(next(iter(re.findall(r"\d{3,4}", text)), ""), [])
         if len(found) != 1:
-            codes = ", ".join(sorted({s.code for group in index.values() for s in group}))
-            raise CellError(_("cần mã bộ tiêu chí, một trong: {codes}.").format(codes=codes))
+            # Named as clerks know them (the decision), not by the codes the column also accepts.
+            sets = {s.pk: s for group in index.values() for s in group}.values()
+            labels = "; ".join(s.short_label for s in sorted(sets, key=lambda s: (s.valid_from_year, s.name)))
+            raise CellError(
+                _("cần bộ tiêu chí: số quyết định (ví dụ 1980) hoặc tên bộ tiêu chí, một trong: {sets}.").format(
+                    sets=labels
+                )
+            )
         return found[0]
 
     def render(self, value, obj=None, **kwargs):
@@ -200,8 +208,8 @@ class _AssessmentBase(NtmResource):
         if not criteria_set.covers_year(year):
             row.error(
                 set_column,
-                _("bộ tiêu chí {code} chỉ áp dụng {start}–{end}, không dùng cho năm {year}.").format(
-                    code=criteria_set.code,
+                _("bộ tiêu chí {set} chỉ áp dụng {start}–{end}, không dùng cho năm {year}.").format(
+                    set=criteria_set.short_label,
                     start=criteria_set.valid_from_year,
                     end=criteria_set.valid_to_year or "…",
                     year=year,
@@ -220,8 +228,8 @@ class _AssessmentBase(NtmResource):
     def no_such_criterion(self, row, column, criteria_set, number):
         row.error(
             column,
-            _("bộ tiêu chí {code} có {size} tiêu chí, không có tiêu chí số {number}.").format(
-                code=criteria_set.code, size=self.set_sizes.get(criteria_set.pk, 0), number=number
+            _("bộ tiêu chí {set} có {size} tiêu chí, không có tiêu chí số {number}.").format(
+                set=criteria_set.short_label, size=self.set_sizes.get(criteria_set.pk, 0), number=number
             ),
         )
 

@@ -24,6 +24,7 @@ from criteria.models import (
 )
 from criteria.scoring import criterion_status, indicator_result_judge
 from divisions.choices import UnitKind, UnitLevel
+from ntm_site.spreadsheets.registry import template_label
 
 UNLOCK_PERMISSION = "criteria.unlock_periodlock"
 
@@ -60,8 +61,8 @@ def commune_year_problems(*, commune, year: int, criteria_set: CriteriaSet | Non
             "Không có bộ tiêu chí quốc gia về xã nông thôn mới áp dụng cho năm {year}."
         ).format(year=year)
     elif not criteria_set.covers_year(year):
-        problems["criteria_set"] = _("Bộ tiêu chí {code} chỉ áp dụng {start}–{end}, không dùng cho năm {year}.").format(
-            code=criteria_set.code,
+        problems["criteria_set"] = _("Bộ tiêu chí {set} chỉ áp dụng {start}–{end}, không dùng cho năm {year}.").format(
+            set=criteria_set.short_label,
             start=criteria_set.valid_from_year,
             end=criteria_set.valid_to_year or "…",
             year=year,
@@ -86,16 +87,16 @@ def no_group_message(commune, year: int) -> str:
     return _(
         "Xã {name} (mã {code}) chưa được phân nhóm cho năm {year}, nên chưa so được với mức chỉ tiêu "
         "của bộ tiêu chí. Hãy ghi nhóm của xã ở mục “Phân nhóm xã” (Tiêu chí nông thôn mới → Phân nhóm xã) "
-        "hoặc nhập biểu mẫu commune-groups."
-    ).format(name=commune.name, code=commune.code, year=year)
+        "hoặc nhập biểu mẫu “{template}”."
+    ).format(name=commune.name, code=commune.code, year=year, template=template_label("commune-groups"))
 
 
 def no_indicator_set_message(year: int) -> str:
     """Why a sheet of a set scored per indicator (QĐ 51/2025) cannot be scored so yet, and where to load the set."""
     return _(
-        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu criteria-sets) "
+        "Năm {year} chưa có bộ tiêu chí nào có chỉ tiêu. Hãy nạp bộ tiêu chí (biểu mẫu “{template}”) "
         "ở mục Bộ tiêu chí → Nhập từ Excel, hoặc bằng lệnh import_workbook criteria-sets TỆP."
-    ).format(year=year)
+    ).format(year=year, template=template_label("criteria-sets"))
 
 
 def lock_for(*, commune, year: int) -> PeriodLock | None:

@@ -135,12 +135,16 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
         return super().get_queryset(request).select_related(*self.list_select_related)
 
     def get_search_results(self, request, queryset, search_term):
-        # Every picker of a unit (autocompletes, the list) offers the units in force today first.
+        # Every picker of a unit (autocompletes, the list) offers the units in force today first, edition by
+        # edition: an autocomplete lists them under their edition's heading (autocomplete_group).
         qs, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return qs.in_force_first(None, *qs.query.order_by), may_have_duplicates
+        return qs.by_edition(None, *qs.query.order_by), may_have_duplicates
 
     def autocomplete_label(self, obj) -> str:
         return obj.validity_label()
+
+    def autocomplete_group(self, obj) -> str:
+        return obj.edition_heading()
 
     def get_urls(self):
         opts = self.model._meta

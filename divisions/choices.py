@@ -29,6 +29,16 @@ class Edition(models.TextChoices):
     MANUAL = "manual", _("Bổ sung thủ công")
 
 
+# The heading a unit is offered under wherever units of several editions meet (pickers, filters): as criteria
+# are listed under their set. A list (not a dict) because the order is the order pickers show them in.
+EDITION_HEADINGS = [
+    (Edition.REFORM_2025, _("Bản đồ hành chính từ 01/07/2025")),
+    (Edition.LEGACY, _("Bản đồ hành chính trước 01/07/2025")),
+    (Edition.MANUAL, _("Đơn vị bổ sung thủ công")),
+]
+ENDED_HEADING = _("{edition} (đã hết hiệu lực)")
+
+
 LEVEL_OF_KIND = {
     UnitKind.PROVINCE: UnitLevel.PROVINCE,
     UnitKind.CENTRAL_CITY: UnitLevel.PROVINCE,

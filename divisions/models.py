@@ -1,10 +1,13 @@
 """Administrative units of Vietnam, both the legacy and the 2025 editions, and their lineage."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from divisions.choices import LEVEL_OF_KIND, Edition, UnitKind, UnitLevel
+from divisions.choices import EDITION_HEADINGS, ENDED_HEADING, LEVEL_OF_KIND, Edition, UnitKind, UnitLevel
 from divisions.querysets import UnitQuerySet
 from ntm_site.models import TrackedModel
 from ntm_site.text import nfc, search_key
@@ -95,6 +98,17 @@ class AdministrativeUnit(TrackedModel):
         else:
             return str(self)
         return f"{self} ({span})"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def edition_heading(self, day: datetime.date | None = None) -> str:
+        """The heading the unit is offered under ("Bản đồ hành chính từ 01/07/2025"), as UnitQuerySet.by_edition
+        orders them: a unit of a map that has ended since (not the legacy one, whose heading says so) says it."""
+        edition = dict(EDITION_HEADINGS).get(self.edition, self.get_edition_display())
+        if self.edition != Edition.LEGACY and not self.in_force_on(day or timezone.localdate()):
+            return str(ENDED_HEADING.format(edition=edition))
+        return str(edition)
 
     def natural_key(self):
         return (self.code, self.valid_from.isoformat() if self.valid_from else "")

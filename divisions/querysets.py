@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from divisions.choices import UnitKind, UnitLevel
+from divisions.choices import EDITION_HEADINGS, UnitKind, UnitLevel
 from ntm_site.text import search_words
 
 
@@ -34,6 +34,29 @@ class UnitQuerySet(models.QuerySet):
         return self.alias(
             in_force_rank=models.Case(models.When(in_force, then=0), default=1, output_field=models.IntegerField())
         ).order_by("in_force_rank", *order)
+
+    def by_edition(self, day: datetime.date | None = None, *then: str):
+        """Units in force on `day` (today by default) first, each part edition by edition, then by `then`.
+
+        The order pickers and filters group units in, under `AdministrativeUnit.edition_heading`: today's map,
+        then the legacy map, then units added by hand (those that have ended last, marked so).
+        """
+        day = day or timezone.localdate()
+        ranks = [models.When(edition=edition, then=rank) for rank, (edition, _label) in enumerate(EDITION_HEADINGS)]
+        order = then or tuple(self.query.order_by) or tuple(self.model._meta.ordering)
+        ranked = self.alias(edition_rank=models.Case(*ranks, default=len(ranks), output_field=models.IntegerField()))
+        return ranked.in_force_first(day, "edition_rank", *order)
+
+    def edition_choices(self, *then: str, label=None, day: datetime.date | None = None) -> list[tuple[str, list]]:
+        """[(heading, [(pk, label), …]), …]: the units under their edition, for a grouped filter or select."""
+        label = label or (lambda unit: unit.validity_label())
+        groups: list[tuple[str, list]] = []
+        for unit in self.by_edition(day, *then):
+            heading = unit.edition_heading(day)
+            if not groups or groups[-1][0] != heading:
+                groups.append((heading, []))
+            groups[-1][1].append((unit.pk, label(unit)))
+        return groups
 
     def current(self):
         return self.filter(valid_to__isnull=True)

@@ -1,6 +1,6 @@
 """Base admin classes: history everywhere, diacritics-free search."""
 
-from django.contrib.admin import ShowFacets
+from django.contrib.admin import ShowFacets, SimpleListFilter
 from django.db.models import Case, IntegerField, Value, When
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -51,6 +51,33 @@ class TrackedAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
             for db_field, overrides in VIETNAMESE_NUMBERS.items():
                 inline.formfield_overrides.setdefault(db_field, {}).update(overrides)
         return inlines
+
+
+class GroupedListFilter(SimpleListFilter):
+    """A list filter whose choices stand under headings, as a grouped select shows them.
+
+    A subclass returns `grouped_lookups()`: [(heading, [(value, label), …]), …] (provinces under their edition,
+    "Bản đồ hành chính từ 01/07/2025" above "… trước 01/07/2025"); the template prints each heading once.
+    """
+
+    template = "admin/ntm_site/grouped_filter.html"
+
+    def grouped_lookups(self, request, model_admin) -> list[tuple[str, list]]:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        self.headings = {}
+        flat = []
+        for heading, options in self.grouped_lookups(request, model_admin):
+            if options:
+                self.headings[len(flat)] = heading
+                flat.extend(options)
+        return flat
+
+    def choices(self, changelist):
+        for index, choice in enumerate(super().choices(changelist)):
+            # The first choice is "Tất cả"; the lookups follow it.
+            yield {**choice, "heading": self.headings.get(index - 1)} if index else choice
 
 
 def folded_search(queryset, term: str, field: str = "search_key"):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -18,3 +19,32 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SiteNotFoundMiddleware:
+    """A missing page is the site's own (404.html, in the admin's look and Vietnamese), DEBUG on or off.
+
+    With DEBUG off Django already renders handler404 (ntm_site.errors). With DEBUG on, which `make run` sets,
+    it shows its technical page in English instead ("Page not found (404)", the URL patterns): a clerk trying
+    the demo who mistypes an address gets that. So both ways Django takes there are answered here: an address
+    that matches no URL (the response comes back without a resolver match) and an Http404 a view raises
+    (an unknown admin address goes to the admin's catch-all view, which raises it).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            from ntm_site.errors import page_not_found
+
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            from ntm_site.errors import page_not_found
+
+            return page_not_found(request, exception)
+        return None

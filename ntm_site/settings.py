@@ -69,7 +69,8 @@ INSTALLED_APPS = [
     "reports",
     "seeds",
     "ntm_site.accounts",
-    "axes",
+    # django-axes, with a Vietnamese heading and Vietnamese names for its records.
+    "ntm_site.apps.NtmAxesConfig",
 ]
 
 # The platform (ntm_site/) names no domain app: a user's scope points at the project's places and
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # With DEBUG on, a missing page is still the site's own Vietnamese page, not Django's technical one.
+    "ntm_site.middleware.SiteNotFoundMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -17,6 +17,7 @@ from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorResult
 from criteria.querysets import bands_for
 from divisions.choices import UnitLevel
 from meetings.choices import TaskStatus
+from ntm_site.spreadsheets.registry import template_label
 from reports import charts, queries
 from reports.filters import (
     CriteriaMatrixFilterSet,
@@ -277,8 +278,10 @@ def _where_to_load() -> str:
     """Where a criteria set is loaded, named as the admin menu names it."""
     meta = CriteriaSet._meta
     return str(
-        _("{app} › {model} (nhập tệp Excel theo mẫu “criteria-sets”)").format(
-            app=meta.app_config.verbose_name, model=str(meta.verbose_name_plural).capitalize()
+        _("{app} › {model} (nhập tệp Excel theo biểu mẫu “{template}”)").format(
+            app=meta.app_config.verbose_name,
+            model=str(meta.verbose_name_plural).capitalize(),
+            template=template_label("criteria-sets"),
         )
     )
 

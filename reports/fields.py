@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit
 from ntm_site.accounts import scope
 from ntm_site.admin import folded_search
@@ -26,6 +27,16 @@ class UnitCandidates:
     units: list[AdministrativeUnit]
 
 
+# What each area field is given as an example: a unit of its own level ("Huyện Kỳ Anh" in a commune field
+# would send the clerk looking for the wrong thing).
+PLACEHOLDERS = {
+    (UnitLevel.PROVINCE,): _("mã hoặc tên, ví dụ Tỉnh Hà Tĩnh"),
+    (UnitLevel.DISTRICT,): _("mã hoặc tên, ví dụ Huyện Kỳ Anh"),
+    (UnitLevel.COMMUNE,): _("mã hoặc tên, ví dụ Xã Kỳ Bắc, Kỳ Anh"),
+}
+ANY_LEVEL_PLACEHOLDER = _("mã hoặc tên tỉnh, huyện hoặc xã")
+
+
 class UnitField(forms.CharField):
     """A province, district, commune or any unit, by GSO code or name (see reports.areas)."""
 
@@ -33,7 +44,7 @@ class UnitField(forms.CharField):
         self.levels = levels
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("placeholder", _("mã hoặc tên, ví dụ Huyện Kỳ Anh"))
+        self.widget.attrs.setdefault("placeholder", PLACEHOLDERS.get(tuple(levels), ANY_LEVEL_PLACEHOLDER))
 
     def clean(self, value):
         text = super().clean(value)

@@ -48,6 +48,11 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"placeholder": "dd/mm/yyyy", "size": 10, **(attrs or {})}, format="%d/%m/%Y")
 
 
+# Every parameter taking several values is a list of checkboxes: a multiple select needs Ctrl-click, which few
+# clerks know (issue 19).
+CHECKBOXES = forms.CheckboxSelectMultiple
+
+
 # --- filters -----------------------------------------------------------------------------------
 
 
@@ -402,7 +407,9 @@ class SponsorScorecardFilterSet(area_params("commune")):
     kind = django_filters.ChoiceFilter(field_name="organisation__kind", label=L_KIND, choices=OrganisationKind.choices)
     parent = OrganisationFilter(field_name="organisation", subtree=True, label=L_PARENT)
     decision = DecisionFilter(field_name="decision", label=L_DECISION)
-    role = django_filters.MultipleChoiceFilter(field_name="role", label=L_ROLE, choices=AssignmentRole.choices)
+    role = django_filters.MultipleChoiceFilter(
+        field_name="role", label=L_ROLE, choices=AssignmentRole.choices, widget=CHECKBOXES
+    )
     since_year = ParamFilter(
         label=_("Từ năm"), field_class=forms.IntegerField, min_value=1990, max_value=2100, help_text=""
     )
@@ -452,9 +459,7 @@ class SupportLedgerFilterSet(area_params("assignment__commune")):
     ]
     CHARTS = [("category", _("Theo loại hỗ trợ")), ("year", _("Theo năm"))]
 
-    group_by = ListParamFilter(
-        label=_("Cộng theo"), choices=GROUPS, widget=forms.CheckboxSelectMultiple, required=False
-    )
+    group_by = ListParamFilter(label=_("Cộng theo"), choices=GROUPS, widget=CHECKBOXES, required=False)
     decision = DecisionFilter(field_name="assignment__decision", label=L_DECISION)
     organisation = OrganisationFilter(field_name="assignment__organisation", label=L_ORGANISATION)
     parent = OrganisationFilter(field_name="assignment__organisation", subtree=True, label=L_PARENT)
@@ -462,13 +467,14 @@ class SupportLedgerFilterSet(area_params("assignment__commune")):
         field_name="assignment__organisation__kind", label=L_KIND, choices=OrganisationKind.choices
     )
     role = django_filters.MultipleChoiceFilter(
-        field_name="assignment__role", label=L_ROLE, choices=AssignmentRole.choices
+        field_name="assignment__role", label=L_ROLE, choices=AssignmentRole.choices, widget=CHECKBOXES
     )
     category = django_filters.ModelMultipleChoiceFilter(
         field_name="category__code",
         to_field_name="code",
         queryset=SupportCategory.objects.all(),
         label=_("Loại hỗ trợ"),
+        widget=CHECKBOXES,
     )
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Từ ngày"), widget=DateInput)
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Đến ngày"), widget=DateInput)
@@ -491,7 +497,9 @@ class SponsorActivityFilterSet(area_params("commune")):
     organisation = OrganisationFilter(field_name="organisation", label=L_ORGANISATION)
     parent = OrganisationFilter(field_name="organisation", subtree=True, label=L_PARENT)
     kind = django_filters.ChoiceFilter(field_name="organisation__kind", label=L_KIND, choices=OrganisationKind.choices)
-    role = django_filters.MultipleChoiceFilter(field_name="role", label=L_ROLE, choices=AssignmentRole.choices)
+    role = django_filters.MultipleChoiceFilter(
+        field_name="role", label=L_ROLE, choices=AssignmentRole.choices, widget=CHECKBOXES
+    )
     as_of = ParamFilter(label=L_AS_OF, field_class=forms.DateField, widget=DateInput)
     period_from = ParamFilter(label=_("Đếm hoạt động từ ngày"), field_class=forms.DateField, widget=DateInput)
     initiative_fields = ParamFilter(
@@ -500,6 +508,7 @@ class SponsorActivityFilterSet(area_params("commune")):
         queryset=InitiativeField.objects.all(),
         to_field_name="code",
         required=False,
+        widget=CHECKBOXES,
     )
 
     # as_of first: the period's default start is counted back from it.
@@ -512,7 +521,9 @@ class SponsorActivityFilterSet(area_params("commune")):
 class TasksFilterSet(area_params("communes", many=True)):
     owner = OrganisationFilter(field_name="owner", label=_("Đơn vị thực hiện"))
     parent = OrganisationFilter(field_name="owner", subtree=True, label=L_PARENT)
-    status = django_filters.MultipleChoiceFilter(field_name="status", label=_("Tình trạng"), choices=TaskStatus.choices)
+    status = django_filters.MultipleChoiceFilter(
+        field_name="status", label=_("Tình trạng"), choices=TaskStatus.choices, widget=CHECKBOXES
+    )
     meeting_from = django_filters.DateFilter(
         field_name="meeting_date", lookup_expr="gte", label=_("Hội nghị từ ngày"), widget=DateInput
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from criteria.models import CriteriaSet, Criterion
 from divisions.choices import UnitLevel
 from ntm_site.accounts.scope import readable_places
+from ntm_site.admin import GroupedListFilter
 
 
 def _int(value):
@@ -25,13 +26,14 @@ class _PathFilter(admin.SimpleListFilter):
     set_path = "criteria_set"
 
 
-class ProvinceFilter(_PathFilter):
+class ProvinceFilter(GroupedListFilter, _PathFilter):
+    """Provinces the user may read, under their edition (today's 34, then the 63 of the legacy map)."""
+
     title = _("tỉnh/thành phố")
     parameter_name = "province"
 
-    def lookups(self, request, model_admin):
-        qs = readable_places(request.user, UnitLevel.PROVINCE).in_force_first(None, "name", "valid_from")
-        return [(u.pk, u.validity_label()) for u in qs]
+    def grouped_lookups(self, request, model_admin):
+        return readable_places(request.user, UnitLevel.PROVINCE).edition_choices("name", "valid_from")
 
     def queryset(self, request, queryset):
         value = _int(self.value())

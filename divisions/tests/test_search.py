@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from divisions.models import AdministrativeUnit
+from ntm_site.tests.autocomplete import headings, options
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_autocomplete_endpoint_finds_units_without_diacritics(admin_client):
         },
     )
     assert response.status_code == 200
-    texts = [r["text"] for r in json.loads(response.content)["results"]]
+    texts = [r["text"] for r in options(response)]
     # Units in force today first (Hương Liên merged on 01/07/2025), then the ended ones, phrase matches first.
     in_force = [t for t in texts if "(từ 01/07/2025)" in t]
     assert texts[: len(in_force)] == in_force and in_force
@@ -51,7 +52,7 @@ def test_a_picker_offers_the_2025_unit_before_the_ended_one_with_its_edition(adm
         reverse("admin:autocomplete"),
         {"term": "ky xuan", "app_label": "criteria", "model_name": "communeyear", "field_name": "commune"},
     )
-    texts = [r["text"] for r in json.loads(response.content)["results"]]
+    texts = [r["text"] for r in options(response)]
     assert texts[0] == "Xã Kỳ Xuân, Tỉnh Hà Tĩnh (từ 01/07/2025)"
     assert "Xã Kỳ Xuân, Huyện Kỳ Anh (đến 30/06/2025)" in texts[1:]
 
@@ -82,3 +83,35 @@ def test_changelist_filters_by_province_and_validity(admin_client):
     page = response.content.decode()
     assert "Huyện Kỳ Anh" in page and "Thị xã Kỳ Anh" in page
     assert "Huyện Can Lộc" in page
+
+
+def test_a_unit_picker_lists_the_units_under_their_edition(admin_client):
+    """Two "Xã Kỳ Xuân" in a row told apart only by a date in brackets: each map gets its own heading."""
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "ky xuan", "app_label": "sponsorship", "model_name": "assignment", "field_name": "commune"},
+    )
+    assert headings(response) == ["Bản đồ hành chính từ 01/07/2025", "Bản đồ hành chính trước 01/07/2025"]
+    groups = {g["text"]: [o["text"] for o in g["children"]] for g in json.loads(response.content)["results"]}
+    assert groups["Bản đồ hành chính từ 01/07/2025"][0] == "Xã Kỳ Xuân, Tỉnh Hà Tĩnh (từ 01/07/2025)"
+    assert "Xã Kỳ Xuân, Huyện Kỳ Anh (đến 30/06/2025)" in groups["Bản đồ hành chính trước 01/07/2025"]
+
+
+def test_units_added_by_hand_have_their_own_heading_and_an_ended_one_says_so():
+    import datetime
+
+    from divisions.choices import Edition
+
+    province = AdministrativeUnit.objects.get(code="42", edition=Edition.LEGACY)
+    AdministrativeUnit.objects.create(
+        code="99901", name="Xã Thử Nghiệm", kind="xa", parent=province, valid_from=datetime.date(2016, 1, 1),
+        valid_to=datetime.date(2019, 12, 31),
+    )  # fmt: skip
+    (heading, units), *others = AdministrativeUnit.objects.filter(search_key__contains="thu nghiem").edition_choices()
+    assert heading == "Đơn vị bổ sung thủ công (đã hết hiệu lực)" and not others
+    assert [label for _pk, label in units] == ["Xã Thử Nghiệm, Tỉnh Hà Tĩnh (đến 31/12/2019)"]
+    both = AdministrativeUnit.objects.filter(name="Tỉnh Hà Tĩnh").edition_choices("name")
+    assert [heading for heading, _units in both] == [
+        "Bản đồ hành chính từ 01/07/2025",
+        "Bản đồ hành chính trước 01/07/2025",
+    ]

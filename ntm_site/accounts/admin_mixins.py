@@ -15,6 +15,8 @@ each admin gets, without a line of its own:
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, quote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -23,7 +25,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
@@ -152,7 +154,25 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
         label = getattr(self.model_admin, "autocomplete_label", None)
         if label is not None:
             result["text"] = str(label(obj))
+        group = getattr(self.model_admin, "autocomplete_group", None)
+        if group is not None:
+            self.__dict__.setdefault("_headings", []).append(str(group(obj)))
         return result
+
+    def get(self, request, *args, **kwargs):
+        # The target's admin may list its options under headings (units under their edition, as criteria are
+        # listed under their set): consecutive results of one heading become one group of Select2's "children".
+        response = super().get(request, *args, **kwargs)
+        headings = self.__dict__.get("_headings")
+        if not headings:
+            return response
+        data = json.loads(response.content)
+        groups = []
+        for heading, result in zip(headings, data["results"], strict=True):
+            if not groups or groups[-1]["text"] != heading:
+                groups.append({"text": heading, "children": []})
+            groups[-1]["children"].append(result)
+        return JsonResponse({**data, "results": groups})
 
 
 # --- the admin mixin ------------------------------------------------------------------------

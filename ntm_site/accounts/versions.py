@@ -122,7 +122,7 @@ def versioned_form(form_class, model, obj):
         return cleaned
 
     attrs = {
-        VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False, initial=current),
+        VERSION_FIELD: forms.CharField(label=_("phiên bản"), widget=forms.HiddenInput, required=False, initial=current),
         "clean": clean,
         "__module__": form_class.__module__,
     }

@@ -285,7 +285,7 @@ def test_a_set_without_indicators_says_so_and_where_to_load_them(world_2026):
     result = run(**PARAMS)
     assert result.rows == [] and result.totals == {}
     assert "Bộ tiêu chí “QĐ 51/2025/QĐ-TTg” chưa có chỉ tiêu nào" in result.empty
-    assert "“criteria-sets”" in result.empty
+    assert "“Bộ tiêu chí, chỉ tiêu và mức chỉ tiêu”" in result.empty and "criteria-sets" not in result.empty
 
 
 def test_a_year_no_set_covers_says_so(indicators):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from divisions.choices import UnitLevel
 from ntm_site.accounts.scope import readable_places, restrict
+from ntm_site.admin import GroupedListFilter
 from sponsorship.models import Decision, InitiativeField, SupportCategory
 
 FIRST_YEAR = 2010  # the programme began in 2010 (QĐ 491/QĐ-TTg)
@@ -34,16 +35,15 @@ class PathFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProvinceFilter(PathFilter):
-    """Provinces of both editions the user may read (under a hundred rows)."""
+class ProvinceFilter(GroupedListFilter, PathFilter):
+    """Provinces of both editions the user may read (under a hundred rows), under their edition."""
 
     title = _("tỉnh/thành phố")
     parameter_name = "province"
     field_path = "commune__province"
 
-    def lookups(self, request, model_admin):
-        qs = readable_places(request.user, UnitLevel.PROVINCE).in_force_first(None, "name", "valid_from")
-        return [(u.pk, u.validity_label()) for u in qs]
+    def grouped_lookups(self, request, model_admin):
+        return readable_places(request.user, UnitLevel.PROVINCE).edition_choices("name", "valid_from")
 
 
 class OrganisationProvinceFilter(ProvinceFilter):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from divisions.models import AdministrativeUnit
 from ntm_site.accounts.versions import VERSION_FIELD, history_token
+from ntm_site.tests.autocomplete import options
 from sponsorship.models import Activity, Assignment, Decision, Initiative, Organisation, Proposal, SupportRecord
 from sponsorship.tests.factories import (
     ActivityFactory,
@@ -283,7 +284,7 @@ def test_commune_autocomplete_offers_only_communes(admin_client):
         {"term": "huong khe", "app_label": "sponsorship", "model_name": "assignment", "field_name": "commune"},
     )
     assert response.status_code == 200
-    ids = [int(r["id"]) for r in response.json()["results"]]
+    ids = [int(r["id"]) for r in options(response)]
     assert ids and not AdministrativeUnit.objects.filter(pk__in=ids).exclude(level=3).exists()
 
 

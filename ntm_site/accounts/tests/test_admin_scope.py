@@ -1,12 +1,11 @@
 """Each role's boundary in the admin, from both sides: lists, change pages by id, saves, deletes, autocompletes."""
 
-import json
-
 import pytest
 from django.urls import reverse
 
 from criteria.models import Assessment
 from ntm_site.accounts.versions import VERSION_FIELD, history_token
+from ntm_site.tests.autocomplete import options
 from sponsorship.models import SupportRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("ntm_site.accounts.tests.site")]
@@ -46,7 +45,7 @@ def autocomplete(client, app_label, model_name, field_name, term=""):
         url("autocomplete", app_label=app_label, model_name=model_name, field_name=field_name, term=term)
     )
     assert response.status_code == 200
-    return {int(r["id"]) for r in json.loads(response.content)["results"]}
+    return {int(r["id"]) for r in options(response)}
 
 
 # --- lists ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ conftest.py: the coordinator of Hà Tĩnh, the clerk of Huyện Kỳ Anh, the cl
 """
 
 import datetime
-import json
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from criteria.models import CriteriaSet, Criterion
 from divisions.models import AdministrativeUnit
 from meetings.models import Meeting, Person
 from ntm_site.accounts.roles import PROJECT_APPS
+from ntm_site.tests.autocomplete import options
 from sponsorship.models import Activity
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def search_term(obj):
 def offered(client, field, obj):
     response = client.get(autocomplete_url(field, search_term(obj)))
     assert response.status_code == 200, (field, obj, response.status_code)
-    return {int(r["id"]) for r in json.loads(response.content)["results"]}
+    return {int(r["id"]) for r in options(response)}
 
 
 def test_every_autocomplete_field_has_a_scope_case():

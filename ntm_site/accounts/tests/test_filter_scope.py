@@ -119,3 +119,20 @@ def test_the_organiser_and_task_owner_filters_offer_only_organisations_the_user_
     assert filter_choices(coordinator, "admin:meetings_followuptask_changelist", "owner") == {records.vinh.pk}
     client.force_login(people.coordinator)
     assert filter_choices(client, "admin:meetings_meeting_changelist", "organiser") == {records.agri.pk}
+
+
+@pytest.mark.parametrize("url_name", [COMMUNE_YEARS, SUPPORT, "admin:sponsorship_assignment_changelist"])
+def test_the_provinces_of_both_maps_are_listed_under_their_edition(client, people, place, url_name):
+    """Tỉnh Hà Tĩnh twice in a row, told apart by a date in brackets: each map gets its heading, today's first."""
+    import re
+
+    page = as_user(client, people.commune_clerk).get(reverse(url_name)).content.decode()
+    block = page[page.index('data-filter-title="tỉnh/thành phố"') :]
+    block = block[: block.index("</details>")]
+    items = re.findall(r'<li class="ntm-filter-heading"[^>]*>([^<]+)</li>|<a href="\?province=(\d+)"', block)
+    assert items == [
+        ("Bản đồ hành chính từ 01/07/2025", ""),
+        ("", str(place.ha_tinh_2025.pk)),
+        ("Bản đồ hành chính trước 01/07/2025", ""),
+        ("", str(place.ha_tinh.pk)),
+    ]
