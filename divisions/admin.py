@@ -186,12 +186,10 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
         return TemplateResponse(request, "admin/divisions/move_user_scopes.html", context)
 
     def get_inlines(self, request, obj):
-        # Communes have no children; a new unit has nothing to show yet. A commune's lineage is a section of
-        # its dossier: the inlines stay for those who may edit it.
-        if obj is None:
+        # A new unit has nothing to show yet. A commune has no children, and its lineage is a section of its
+        # dossier, whose link opens the lineage lines to edit (Kế thừa đơn vị, filtered to the commune).
+        if obj is None or obj.level == UnitLevel.COMMUNE:
             return []
-        if obj.level == UnitLevel.COMMUNE:
-            return [PredecessorInline, SuccessorInline] if self.has_change_permission(request, obj) else []
         return self.inlines
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

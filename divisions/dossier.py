@@ -59,6 +59,7 @@ class Section:
     empty: str = ""  # what the reader reads when there are no rows ("Chưa có …")
     total: int | None = None  # rows in all, when more than the ones listed
     more_url: str | None = None  # the whole list, filtered to the commune
+    more_label: str = ""  # the link's words (default: open the list to filter and export)
     note: str = ""
     key: str = ""
 
@@ -126,7 +127,7 @@ def first_rows(queryset, limit: int = LIMIT) -> tuple[list, int]:
     return rows, (rows[0].dossier_total if rows else 0)
 
 
-def listing(request, unit, queryset, *, title, columns, row: Callable, empty) -> Section | None:
+def listing(request, unit, queryset, *, title, columns, row: Callable, empty, more_label="") -> Section | None:
     """The usual section: the first rows of `queryset` (ordered) that the reader may read, each turned into
     cells by `row(obj)`, and a link to the whole list filtered to the commune; None when the reader may not
     view the model at all."""
@@ -141,6 +142,7 @@ def listing(request, unit, queryset, *, title, columns, row: Callable, empty) ->
         empty=empty,
         total=total,
         more_url=list_url(queryset.model, commune=unit.pk),
+        more_label=more_label,
     )
 
 
@@ -225,4 +227,5 @@ def lineage(request, unit, day):
         columns=[_("Quan hệ"), _("Đơn vị"), _("Ngày hiệu lực"), _("Kế thừa")],
         row=row,
         empty=_("Không có đơn vị nào sáp nhập vào hay kế thừa xã này."),
+        more_label=_("Mở danh sách kế thừa đơn vị của xã (để sửa)"),
     )
