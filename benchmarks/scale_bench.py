@@ -284,6 +284,10 @@ def change_probes() -> list[Probe]:
         "meeting (minutes)": Meeting.objects.filter(organiser__home_unit__name=PROVINCE).order_by("-start").first(),
         "person": Person.objects.first(),
         "district (communes)": district,
+        # A commune's dossier (divisions.dossier): one query per section, whatever its records.
+        "commune (dossier)": AdministrativeUnit.objects.filter(
+            pk__in=CommuneYear.objects.filter(commune__parent=district).values("commune")
+        ).first(),
     }
     probes = []
     for name, obj in records.items():

@@ -12,5 +12,6 @@ class CriteriaConfig(AppConfig):
 
         approval.register()
 
-        # The admin index's panels of this app (ntm_site.dashboard).
-        from criteria import dashboard  # noqa: F401
+        # The admin index's panels of this app (ntm_site.dashboard) and its sections of a commune's dossier
+        # (divisions.dossier).
+        from criteria import dashboard, dossier  # noqa: F401

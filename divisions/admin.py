@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from divisions import moves
+from divisions import dossier, moves
 from divisions.choices import Edition, UnitLevel
 from divisions.models import AdministrativeUnit, UnitSuccession
 from divisions.resources import AdministrativeUnitResource
@@ -113,6 +113,13 @@ class SuccessorInline(admin.TabularInline):
     verbose_name_plural = _("trở thành các đơn vị")
 
 
+class LineageCommuneFilter(dossier.CommuneFilter):
+    """The lineage lines of one commune, either side (the dossier's link)."""
+
+    def filter_commune(self, queryset, pk):
+        return queryset.filter(Q(predecessor=pk) | Q(successor=pk))
+
+
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, TrackedAdmin):
     resource_classes = [AdministrativeUnitResource]
@@ -124,8 +131,9 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
     search_fields = ["search_key"]
     search_help_text = _("Gõ tên có dấu hoặc không dấu (ví dụ “huong lien”), hoặc mã đơn vị.")
     autocomplete_fields = ["parent"]
-    readonly_fields = ["province", "search_key"]
-    fields = ["code", "name", "kind", "level", "parent", "province", "edition", "valid_from", "valid_to", "search_key"]
+    # The search key is machinery (what the search box reads): no clerk needs to see it.
+    readonly_fields = ["province"]
+    fields = ["code", "name", "kind", "level", "parent", "province", "edition", "valid_from", "valid_to"]
     inlines = [ChildrenInline, PredecessorInline, SuccessorInline]
     ordering = ["code", "valid_from"]
 
@@ -182,19 +190,26 @@ class AdministrativeUnitAdmin(WorkbookImportExportMixin, FoldedSearchMixin, Trac
         return TemplateResponse(request, "admin/divisions/move_user_scopes.html", context)
 
     def get_inlines(self, request, obj):
-        # Communes have no children; a new unit has nothing to show yet.
-        if obj is None:
+        # A new unit has nothing to show yet. A commune has no children, and its lineage is a section of its
+        # dossier, whose link opens the lineage lines to edit (Kế thừa đơn vị, filtered to the commune).
+        if obj is None or obj.level == UnitLevel.COMMUNE:
             return []
-        if obj.level == UnitLevel.COMMUNE:
-            return [PredecessorInline, SuccessorInline]
         return self.inlines
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A commune's page is its dossier: sponsors, support, yearly sheets, recognitions, meetings, lineage
+        # (divisions.dossier; each app registers its sections).
+        if obj is not None and obj.pk is not None:
+            context["dossier"] = dossier.build(request, obj)
+            context["dossier_day"] = dossier.reference_day(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(UnitSuccession)
 class UnitSuccessionAdmin(TrackedAdmin):
     list_display = ["predecessor", "successor", "effective_date", "is_main"]
     list_select_related = ["predecessor__parent", "successor__parent"]
-    list_filter = ["is_main", "effective_date"]
+    list_filter = ["is_main", "effective_date", LineageCommuneFilter]
     autocomplete_fields = ["predecessor", "successor"]
     search_fields = ["predecessor__search_key", "successor__search_key"]
 

@@ -65,11 +65,18 @@ def load_data(transactional_db):
     """Load what a workflow needs into the (flushed) test database."""
 
     def load(*, provinces=(), reference=True, demo=()):
+        """`demo`: the NN numbers of the demo workbooks to import, or True for the whole demo as `seed_demo`
+        loads it (its published years approved, the 2026 season)."""
         if provinces:
             call_command("load_divisions", *[f"--province={p}" for p in provinces], verbosity=0)
         if reference:
             call_command("load_reference_data", verbosity=0)
-        if demo:
+        if demo is True:
+            from seeds.loader import seed_demo
+
+            for _line in seed_demo():
+                pass
+        elif demo:
             _seed_demo_workbooks(demo)
 
     return load

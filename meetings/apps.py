@@ -7,5 +7,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Hội nghị, cuộc họp")
 
     def ready(self):
-        # The admin index's panels of this app (ntm_site.dashboard).
-        from meetings import dashboard  # noqa: F401
+        # The admin index's panels of this app (ntm_site.dashboard) and its sections of a commune's dossier
+        # (divisions.dossier).
+        from meetings import dashboard, dossier  # noqa: F401

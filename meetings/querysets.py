@@ -11,7 +11,7 @@ import calendar
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,6 +45,22 @@ class MeetingQuerySet(models.QuerySet):
 
     def organised_by(self, organisation):
         return self.filter(organiser=organisation)
+
+    def naming(self, commune):
+        """Meetings that name `commune` (a unit or its id): a bridge point there, or a task concerning it."""
+        from meetings.models import FollowUpTask
+
+        pk = getattr(commune, "pk", commune)
+        bridges = self.model.bridge_units.through.objects.filter(administrativeunit_id=pk).values("meeting_id")
+        tasks = FollowUpTask.communes.through.objects.filter(administrativeunit_id=pk)
+        tasks = tasks.values("followuptask__meeting_id")
+        return self.filter(Q(pk__in=bridges) | Q(pk__in=tasks))
+
+    def with_bridge_at(self, commune):
+        """Annotate `is_bridge` (bool): `commune` was one of the meeting's bridge points."""
+        pk = getattr(commune, "pk", commune)
+        bridge = self.model.bridge_units.through.objects.filter(meeting_id=OuterRef("pk"), administrativeunit_id=pk)
+        return self.annotate(is_bridge=Exists(bridge))
 
     def with_counts(self):
         """Annotate participant_count, speech_count, task_count and open_task_count (one query)."""

@@ -7,5 +7,6 @@ class SponsorshipConfig(AppConfig):
     verbose_name = _("Phụ trách, đỡ đầu xã")
 
     def ready(self):
-        # The admin index's panels of this app (ntm_site.dashboard).
-        from sponsorship import dashboard  # noqa: F401
+        # The admin index's panels of this app (ntm_site.dashboard) and its sections of a commune's dossier
+        # (divisions.dossier).
+        from sponsorship import dashboard, dossier  # noqa: F401

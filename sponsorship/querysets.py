@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
 from criteria.selectors import reached_standard_on
 
@@ -118,6 +118,14 @@ class AssignmentQuerySet(models.QuerySet):
     def as_of(self, day: datetime.date):
         """Assignments running on `day`: their own dates, or else their decision's term, cover it."""
         return self.filter(_active_on(day))
+
+    def with_in_force(self, day: datetime.date):
+        """Annotate `in_force` (bool): the assignment runs on `day` (as as_of(day) would keep it)."""
+        return self.annotate(
+            in_force=models.Case(
+                models.When(_active_on(day), then=Value(True)), default=Value(False), output_field=models.BooleanField()
+            )
+        )
 
     def active_in_year(self, year: int):
         """Assignments running on at least one day of `year`."""
@@ -294,6 +302,16 @@ class SupportRecordQuerySet(models.QuerySet):
             .order_by("ordering", "group_name", "unit")
         )
         return [{**row, "group": row.pop("group_name")} for row in rows]
+
+    def totals_by_year(self) -> list[dict]:
+        """One row per year of support, latest first: year, records (int), value_vnd (int)."""
+        return list(
+            self.order_by()
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(records=Count("pk"), value_vnd=Coalesce(Sum("value_vnd"), Value(0)))
+            .order_by("-year")
+        )
 
     def total_value(self) -> int:
         """Sum of the values in đồng (0 when empty)."""

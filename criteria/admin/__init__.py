@@ -57,6 +57,7 @@ from criteria.models import (
     Target,
 )
 from criteria.resources import AssessmentResource, AssessmentWideResource
+from divisions.dossier import CommuneFilter
 from divisions.models import AdministrativeUnit
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
 from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
@@ -341,7 +342,7 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
         IndicatorResultLongResource,
     ]
     list_display = ["commune", "district", "year", "set_code", "criteria_met", "meets_all"]
-    list_filter = [ProvinceFilter, DistrictFilter, YearFilter, CriteriaSetFilter, ReachedFilter]
+    list_filter = [ProvinceFilter, DistrictFilter, YearFilter, CriteriaSetFilter, ReachedFilter, CommuneFilter]
     list_select_related = ["commune__parent", "criteria_set"]
     folded_search_field = "commune__search_key"
     search_fields = ["commune__search_key"]
@@ -508,7 +509,7 @@ class TargetAdmin(_CommuneRecordAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(_CommuneRecordAdmin):
     list_display = ["decision_number", "decision_date", "commune", "action", "year", "criteria_set", "issuer"]
-    list_filter = [*_CommuneRecordAdmin.list_filter, "action"]
+    list_filter = [*_CommuneRecordAdmin.list_filter, "action", CommuneFilter]
 
 
 @admin.register(PeriodLock)

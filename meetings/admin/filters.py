@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from divisions.dossier import CommuneFilter
 from meetings.choices import OPEN_STATUSES
 from meetings.models import FollowUpTask, Meeting
 from ntm_site.accounts.scope import restrict
@@ -130,3 +131,10 @@ class OrganiserFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(organiser_id=int(value))
         return queryset
+
+
+class MeetingCommuneFilter(CommuneFilter):
+    """The meetings that name one commune (its dossier's link): a bridge point there, or a task concerning it."""
+
+    def filter_commune(self, queryset, pk):
+        return queryset.naming(pk)

@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from meetings.admin.filters import MeetingYearFilter, OrganiserFilter
+from meetings.admin.filters import MeetingCommuneFilter, MeetingYearFilter, OrganiserFilter
 from meetings.admin.forms import MeetingForm
 from meetings.admin.inlines import (
     AttachmentInline,
@@ -56,7 +56,7 @@ class MeetingAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, FoldedSea
         "print_link",
     ]
     list_display_links = ["day", "title"]
-    list_filter = ["kind", "is_online", MeetingYearFilter, OrganiserFilter]
+    list_filter = ["kind", "is_online", MeetingYearFilter, OrganiserFilter, MeetingCommuneFilter]
     list_select_related = ["organiser"]
     search_fields = ["search_key"]
     search_help_text = _("Tìm theo tên hội nghị, địa điểm hoặc mã (có dấu hoặc không dấu).")

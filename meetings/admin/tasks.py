@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from divisions.dossier import CommuneFilter
 from meetings.admin.filters import DueMonthFilter, OpenFilter, OverdueFilter, TaskOwnerFilter
 from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.models import FollowUpTask
@@ -19,7 +20,7 @@ class FollowUpTaskAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, Trac
     resource_classes = [FollowUpTaskResource]
     list_display = ["short_text", "owner", "meeting_day", "due_date", "status", "overdue", "done_on", "meeting"]
     list_display_links = ["short_text"]
-    list_filter = [TaskOwnerFilter, "status", OpenFilter, OverdueFilter, DueMonthFilter]
+    list_filter = [TaskOwnerFilter, "status", OpenFilter, OverdueFilter, DueMonthFilter, CommuneFilter.on("communes")]
     list_select_related = ["owner", "meeting"]
     search_fields = ["text", "owner__name", "owner__short_name", "meeting__code"]
     autocomplete_fields = ["meeting", "owner", "communes", "criteria"]

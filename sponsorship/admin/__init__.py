@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from divisions.dossier import CommuneFilter
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
 from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
 from sponsorship.admin.filters import (
@@ -254,6 +255,7 @@ class AssignmentAdmin(WorkbookImportExportMixin, WarnOutsideTermMixin, FoldedSea
         "role",
         DecisionFilter,
         ActiveInYearFilter,
+        CommuneFilter,
     ]
     list_select_related = ["organisation", "commune__parent", "decision"]
     search_fields = ["search_key"]
@@ -305,6 +307,7 @@ class SupportRecordAdmin(WorkbookImportExportMixin, WarnOutsideTermMixin, Folded
         DecisionFilter.on("assignment__decision"),
         CategoryFilter,
         YearFilter.on("date"),
+        CommuneFilter.on("assignment__commune"),
     ]
     list_select_related = [
         "assignment__organisation",
