@@ -918,7 +918,7 @@ def minutes_template() -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ntm_site.spreadsheets.workbooks import template_workbook
+    from ntm_site.spreadsheets.workbooks import put_value, template_workbook
 
     target = Workbook()
     target.remove(target.active)
@@ -931,7 +931,7 @@ def minutes_template() -> bytes:
         sheet = target.create_sheet(str(resource_class.option("sheet_title"))[:31])
         for row in source.iter_rows():
             for cell in row:
-                new = sheet.cell(row=cell.row, column=cell.column, value=cell.value)
+                new = put_value(sheet, cell.row, cell.column, cell.value)
                 if cell.has_style:
                     new.font, new.fill, new.border = copy(cell.font), copy(cell.fill), copy(cell.border)
                     new.alignment, new.number_format = copy(cell.alignment), cell.number_format
@@ -953,7 +953,7 @@ def minutes_template() -> bytes:
                 column = (lists.max_column + 1) if lists["A1"].value is not None else 1
                 first, last = int(match["first"]), int(match["last"])
                 for offset, r in enumerate(range(first, last + 1)):
-                    lists.cell(row=1 + offset, column=column, value=source_lists[f"{match['col']}{r}"].value)
+                    put_value(lists, 1 + offset, column, source_lists[f"{match['col']}{r}"].value)
                 letter = get_column_letter(column)
                 formula = f"='{lists_title}'!${letter}$1:${letter}${last - first + 1}"
             copied = DataValidation(

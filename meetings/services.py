@@ -256,5 +256,6 @@ def minutes_workbook_import(*, file, user=None, dry_run: bool = False, file_name
             if result.report is not None:
                 result.report.batch_id = None  # rolled back with everything else
         if not dry_run:
-            failed.report.batch_id = failed._log_failure().pk
+            failed.batch = None  # its "running" batch went with the rollback: a failed one is written instead
+            failed._log_failure()
     return report

@@ -104,13 +104,22 @@ def grouped(value) -> str:
 def my_imports(request, today: datetime.date):
     """The reader's own imports this year (the platform's panel: import batches are the platform's)."""
     from ntm_site.models import ImportBatch  # models load after the app registry
+    from ntm_site.spreadsheets.batches import settle_abandoned
 
     user = request.user
     if not user.is_authenticated:
         return None
-    mine = ImportBatch.objects.filter(user=user, started_at__year=today.year).aggregate(
-        total=Count("pk"), failed=Count("pk", filter=Q(status=ImportBatch.Status.FAILED))
-    )
+
+    def count():
+        return ImportBatch.objects.filter(user=user, started_at__year=today.year).aggregate(
+            total=Count("pk"),
+            failed=Count("pk", filter=Q(status=ImportBatch.Status.FAILED)),
+            running=Count("pk", filter=Q(status=ImportBatch.Status.RUNNING)),
+        )
+
+    mine = count()
+    if mine["running"] and settle_abandoned():
+        mine = count()  # an import killed halfway counts as failed
     if not mine["total"]:
         return None
     url = reverse("admin:ntm_site_importbatch_changelist") + "?" + urlencode({"user__id__exact": user.pk})

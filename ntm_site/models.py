@@ -51,6 +51,7 @@ class ImportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
+        RUNNING = "running", _("Đang chạy")
         DONE = "done", _("Đã ghi")
         FAILED = "failed", _("Có lỗi, không ghi gì")
 
@@ -77,6 +78,10 @@ class ImportBatch(models.Model):
     skipped = models.PositiveIntegerField(_("bỏ qua"), default=0)
     errors = models.PositiveIntegerField(_("số lỗi"), default=0)
     error_summary = models.TextField(_("các lỗi đầu tiên"), blank=True)
+    # The process that runs the import ("host:pid:start"): a batch left "running" by a process that is gone
+    # was stopped halfway (killed, or the machine went down) and is marked failed when next looked at
+    # (ntm_site.spreadsheets.batches.settle_abandoned).
+    worker = models.CharField(_("tiến trình nhập"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("lô nhập dữ liệu")

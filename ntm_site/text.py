@@ -37,3 +37,26 @@ def search_key(*parts: str) -> str:
 def search_words(term: str) -> list[str]:
     """The words of a search term, each as it must appear in a search_key."""
     return [" " + w for w in fold(term or "").split()]
+
+
+# What XML 1.0 (so .xlsx and .docx) cannot hold: C0 control characters other than tab, line feed and carriage
+# return, and the non-characters U+FFFE/U+FFFF. Lone surrogates cannot even be encoded as UTF-8.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: str) -> str:
+    """Text that encodes as UTF-8: a lone surrogate (no database stores one, but text built in code may hold
+    one) becomes U+FFFD, the replacement character."""
+    return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+
+
+def xml_text(value: str) -> str:
+    """Text an XML file (.xlsx, .docx) can hold: characters XML forbids dropped, lone surrogates replaced.
+
+    Imports refuse such characters (naming row and column), but text stored before, typed in a form or
+    built in code must never make a download fail.
+    """
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub("", value)
+    return encodable(value)

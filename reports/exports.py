@@ -1,4 +1,10 @@
-"""A report result as a formatted .xlsx, a .csv or JSON: the same result the page shows."""
+"""A report result as a formatted .xlsx, a .csv or JSON: the same result the page shows.
+
+No stored text makes a download fail, and none runs as a formula: in .xlsx, text goes through the
+engine's xlsx_text (characters an xlsx cannot hold dropped, lone surrogates replaced, cut at an Excel
+cell's 32,767 characters) and formula-like text (=, +, -, @ first) is a text cell with Excel's quote
+prefix (a style: no visible apostrophe); the .csv keeps the leading apostrophe (escape_text).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,8 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.choices import AssessmentStatus
-from ntm_site.spreadsheets.workbooks import escape_text
+from ntm_site.spreadsheets.workbooks import escape_text, is_formula_like, xlsx_text
+from ntm_site.text import encodable
 from reports.formatting import json_value
 from reports.registry import Column, ColumnKind, ReportResult
 
@@ -124,7 +131,11 @@ class _Sheet:
         return self.row
 
     def text(self, value, **style) -> WriteOnlyCell:
+        value = xlsx_text(str(value))
         cell = WriteOnlyCell(self.ws, value=value)
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
         for name, style_value in style.items():
             setattr(cell, name, style_value)
         return cell
@@ -138,8 +149,12 @@ class _Sheet:
             if known is not None:
                 return known
         value = cell_value(column, raw)
-        # Text that would start a formula gets the engine's leading apostrophe (its reader takes it off).
-        cell = WriteOnlyCell(self.ws, value=escape_text(value))
+        quote = False
+        if isinstance(value, str):
+            value = xlsx_text(value)
+            # Text that would start a formula stays text, shown as stored: Excel's quote prefix, a style.
+            quote = is_formula_like(value)
+        cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"
         number_format = _number_format(column, value)
@@ -148,7 +163,7 @@ class _Sheet:
         fill = STATUS_FILLS.get(raw) if status else None
         # Long names wrap inside their column instead of running past the printed page's edge.
         wrap = column.kind == K.TEXT and not status
-        key = (number_format, status, raw if fill else None, border, wrap)
+        key = (number_format, status, raw if fill else None, border, wrap, quote)
         if key in self.styles:
             # Shared, not copied: a written cell is never styled again.
             cell._style = self.styles[key]
@@ -163,6 +178,8 @@ class _Sheet:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if border:
                 cell.border = BORDER
+            if quote:
+                cell.quotePrefix = True
             self.styles[key] = copy(cell._style)
         if labelled:
             self.labels[(id(column), raw, border)] = cell
@@ -231,7 +248,7 @@ def _fit_width(column: Column, rows: list[dict]) -> int:
 
 
 def _sheet_title(text: str) -> str:
-    cleaned = "".join(ch for ch in str(text) if ch not in "[]:*?/\\")
+    cleaned = "".join(ch for ch in xlsx_text(str(text)) if ch not in "[]:*?/\\")
     return cleaned[:31] or "Sheet"
 
 
@@ -296,14 +313,14 @@ def to_csv(result: ReportResult) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow([str(c.label) for c in result.columns])
+    writer.writerow([escape_text(str(c.label)) for c in result.columns])
     for row in result.rows:
         writer.writerow([csv_value(c, row.get(c.key)) for c in result.columns])
     return buffer.getvalue()
 
 
 def to_json(result: ReportResult) -> str:
-    return json.dumps(json_value(result.as_json()), ensure_ascii=False, indent=2)
+    return encodable(json.dumps(json_value(result.as_json()), ensure_ascii=False, indent=2))
 
 
 FORMATS = {

@@ -185,13 +185,15 @@ def _prefilled(template: bytes, rows: list[list]) -> bytes:
     """The template with `rows` written under its hint row."""
     from openpyxl import load_workbook
 
+    from ntm_site.spreadsheets.workbooks import put_value
+
     wb = load_workbook(io.BytesIO(template))
     ws = wb.worksheets[0]
     first = 5  # title, blank, header, hint (ntm_site.spreadsheets.workbooks.template_workbook)
     for offset, values in enumerate(rows):
         for column, value in enumerate(values, start=1):
             if value not in (None, ""):
-                ws.cell(row=first + offset, column=column, value=value)
+                put_value(ws, first + offset, column, value)  # stored names stay text, whatever they hold
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

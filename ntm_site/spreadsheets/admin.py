@@ -19,7 +19,6 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,11 +28,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
+from .batches import settle_abandoned
 from .engine import PREVIEW_ROWS
 from .formats import EXPORT_FORMATS
 from .reader import max_upload_bytes, size_in_mb
 from .registry import template_label
-from .services import workbook_import
+from .services import stored_file_import, workbook_import
 from .storage import DatabaseStorage
 from .workbooks import XLSX_CONTENT_TYPE, error_workbook, template_workbook
 
@@ -241,25 +241,17 @@ class WorkbookImportExportMixin(ImportExportMixin):
         resource_classes = self.get_import_resource_classes(request)
         if not form.is_valid():
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-        storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
         index = form.cleaned_data.get("resource") or 0
-        # The file is taken and the rows written in one transaction: a second confirm of the same preview
-        # (a double click, the back button, another worker) waits for this one, then finds no file.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            data = storage.take()
-            if data is None:
-                messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
-                return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-            report = workbook_import(
-                resource_class=resource_classes[index if index < len(resource_classes) else 0],
-                file=data,
-                user=request.user,
-                file_name=form.cleaned_data.get("original_file_name") or "",
-                **self.get_import_resource_kwargs(request, form=form),
-            )
-            if report.busy:
-                transaction.set_rollback(True)  # the file stays: the clerk confirms again a little later
-                report.batch_id = None  # and no failed batch is recorded for an import that did not start
+        report, data = stored_file_import(
+            name=form.cleaned_data["import_file_name"],
+            resource_class=resource_classes[index if index < len(resource_classes) else 0],
+            user=request.user,
+            file_name=form.cleaned_data.get("original_file_name") or "",
+            **self.get_import_resource_kwargs(request, form=form),
+        )
+        if report is None:
+            messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         if not report.ok:
             context = self._context(
                 request,
@@ -268,8 +260,8 @@ class WorkbookImportExportMixin(ImportExportMixin):
                 errors=report.errors[:ERRORS_ON_PAGE],
                 fields_list=self._resource_columns(resource_classes),
             )
-            if report.busy:
-                context["confirm_form"] = form
+            if report.busy or report.database_failure:
+                context["confirm_form"] = form  # the file is still stored: confirming again imports it
             if report.errors:
                 context["error_file_url"] = self._store_error_workbook(data, report)
             return TemplateResponse(request, [self.import_template_name], context)
@@ -335,6 +327,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields[:7] + ["rows", "created", "updated", "unchanged", "skipped", "errors"] + fields[8:]
     show_full_result_count = False
+
+    def changelist_view(self, request, extra_context=None):
+        # A batch left "running" by a process that is gone (killed halfway) says failed, and why, from now on.
+        settle_abandoned()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        settle_abandoned()
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("biểu mẫu"), ordering="template")
     def template_name(self, obj):

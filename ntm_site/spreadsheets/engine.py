@@ -7,7 +7,13 @@
 Everything runs in one transaction; if any row failed (or for a dry run) it is rolled back
 at the end. Rows keep being read and written after the first error so that the clerk gets
 every failing row at once, and rows that refer to rows earlier in the same file still work.
-A database error in a batch is tracked down to its rows by retrying them one by one.
+A database error in a batch is tracked down to its rows by retrying them one by one, unless
+the database itself failed (a lost connection, a deadlock, a full disk: failures.py): then the
+file gets one message, nothing is written, and the batch says failed.
+
+The batch row is written before the import's transaction and marked done as that transaction's
+last statement (batches.py), so a batch whose import ended any other way (an error, a process
+killed halfway) is never left looking done, and its row survives the rollback.
 
 On PostgreSQL, imports into one table take turns (a transaction-level advisory lock on the
 model, `_take_turn()`), previews included: with several app processes, two clerks importing
@@ -34,7 +40,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ntm_site.text import fold
 
+from . import batches
 from .errors import WorkbookError, show_value
+from .failures import OTHER, DatabaseFailure, classify, failure_of
 from .history import BulkWriter, InstanceFactory
 from .reader import (
     Sheet,
@@ -82,6 +90,7 @@ class ImportReport:
     error_rows: set = field(default_factory=set)
     fatal: str = ""
     busy: bool = False  # another import into the same table held it too long: nothing done, try again
+    database_failure: str = ""  # the database failed under the import (failures.py): nothing written, try again
     preview: list = field(default_factory=list)
     preview_headers: list = field(default_factory=list)
     batch_id: int | None = None
@@ -177,8 +186,12 @@ def _has_header(sheets, resource) -> bool:
 class ImportEngine:
     """Runs one import; use `workbook_import()` (services) rather than this class directly."""
 
-    def __init__(self, resource, *, dry_run=False, user=None, file_name="", progress: Callable | None = None):
+    def __init__(
+        self, resource, *, dry_run=False, user=None, file_name="", progress: Callable | None = None, batch=None
+    ):
         self.resource = resource
+        # The "running" batch a caller opened before its own transaction (the admin's confirm), else one of ours.
+        self.batch = batch
         self.model = resource._meta.model
         self.opts = self.model._meta
         self.dry_run = dry_run
@@ -211,10 +224,17 @@ class ImportEngine:
             self.report.file_format = fmt
             self.run_sheets(sheets)
         except WorkbookError as e:
-            self.report.fatal = str(e)
-            if not self.dry_run:
-                self.report.batch_id = self._log_failure().pk
+            self.fail(e)
         self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def fail(self, error: WorkbookError) -> ImportReport:
+        """The whole file refused with one message (and, for a real import, its batch marked failed)."""
+        self.report.fatal = str(error)
+        if isinstance(error, DatabaseFailure):
+            self.report.database_failure = error.kind
+        if not self.dry_run:
+            self._log_failure()
         return self.report
 
     def run_sheets(self, sheets: list[Sheet]) -> ImportReport:
@@ -231,23 +251,31 @@ class ImportEngine:
         self.report.sheet = header.sheet.name
         self.report.header_row = header.row_number
         self.report.header_labels = {k: header.labels[k] for k in header.columns}
+        try:
+            self._write_sheet(header)
+        except DatabaseError as e:
+            raise self._database_failure(e) from e
+        if self.report.errors and not self.dry_run:
+            self._log_failure()
+        return self.report
+
+    def _write_sheet(self, header):
+        resource = self.resource
         resource.prepare_import(dry_run=self.dry_run, user=self.user)
         # Who may write which rows (ntm_site.accounts.scope): asked about every chunk before it is written.
         self.guard = resource.import_guard(self.user)
         using = router.db_for_write(self.model)
+        if not self.dry_run and self.batch is None:
+            self.batch = batches.start_batch(
+                model=self.model, template=self.report.template, file_name=self.file_name, user=self.user
+            )
+        batch = None if self.dry_run else self.batch
+        if batch is not None:
+            self.report.batch_id = batch.pk
         with transaction.atomic(using=using):
+            if batch is not None:
+                batches.hold_batch(batch)
             self._take_turn(using)
-            batch = None
-            if not self.dry_run:
-                from ntm_site.models import ImportBatch
-
-                batch = ImportBatch.objects.create(
-                    template=self.report.template,
-                    content_type=_content_type(self.model),
-                    file_name=self.file_name[:255],
-                    user=self.user,
-                )
-                self.report.batch_id = batch.pk
             reason = batch.change_reason if batch else ""
             self.writer = BulkWriter(
                 self.model, user=self.user, reason=reason, history=not self.dry_run, batch_size=self.batch_size
@@ -258,9 +286,21 @@ class ImportEngine:
                 transaction.set_rollback(True, using=using)
             elif batch is not None:
                 self._finish_batch(batch)
-        if self.report.errors and not self.dry_run:
-            self.report.batch_id = self._log_failure().pk
-        return self.report
+
+    def _database_failure(self, error) -> DatabaseFailure:
+        """The database failed under the import: one message for the file, no row blamed, nothing counted."""
+        failure = failure_of(error) or DatabaseFailure(OTHER, error)
+        r = self.report
+        r.errors, r.error_rows = [], set()
+        r.created = r.updated = r.unchanged = 0
+        for preview in r.preview:
+            preview.action = ""
+        return failure
+
+    def _raise_if_failure(self, error) -> None:
+        """A failure of the database itself is not tracked down to rows: every later row would fail too."""
+        if classify(error) is not None:
+            raise error
 
     def _take_turn(self, using):
         """Waits (NTM_IMPORT_LOCK_WAIT seconds at most) until no other import into this table is running.
@@ -492,6 +532,7 @@ class ImportEngine:
                     self._validation_error(e, item.row)
                 return
             except DatabaseError as e:
+                self._raise_if_failure(e)
                 # The rows these hang from were refused (say a commune-year that someone saved in a form
                 # meanwhile): every sheet row of the chunk fails with the database's reason, nothing is written.
                 for row in {id(item.row): item.row for item in items}.values():
@@ -613,7 +654,8 @@ class ImportEngine:
                     self.writer.create([obj for obj, _item in creates])
                 for attnames, pairs in updates.items():
                     self.writer.update([obj for obj, _item in pairs], list(attnames))
-        except DatabaseError:
+        except DatabaseError as e:
+            self._raise_if_failure(e)
             # Find the rows the database refused, one by one (each in its own savepoint).
             self._write_one_by_one(creates, updates)
             return
@@ -628,6 +670,7 @@ class ImportEngine:
                     self.writer.create([obj])
                 ok_creates.append((obj, item))
             except DatabaseError as e:
+                self._raise_if_failure(e)
                 self._db_error(item.row, e)
         for attnames, pairs in updates.items():
             for obj, item in pairs:
@@ -636,6 +679,7 @@ class ImportEngine:
                         self.writer.update([obj], list(attnames))
                     ok_updates.setdefault(attnames, []).append((obj, item))
                 except DatabaseError as e:
+                    self._raise_if_failure(e)
                     self._db_error(item.row, e)
         self._count(ok_creates, ok_updates)
 
@@ -664,38 +708,37 @@ class ImportEngine:
     # --- the batch -------------------------------------------------------------------
 
     def _finish_batch(self, batch):
+        """The last statement of the import's transaction: "done" commits with the rows, or not at all."""
         r = self.report
+        batch.status = batch.Status.DONE
         batch.rows, batch.created, batch.updated = r.rows, r.created, r.updated
         batch.unchanged, batch.skipped, batch.errors = r.unchanged, r.skipped, 0
+        batch.error_summary = ""
         batch.finished_at = timezone.now()
         batch.save()
 
     def _log_failure(self):
-        from ntm_site.models import ImportBatch
-
+        """The batch marked failed with the first errors (None when the connection cannot write it now)."""
         r = self.report
-        return ImportBatch.objects.create(
+        batch = batches.fail_batch(
+            self.batch,
             template=r.template,
-            content_type=_content_type(self.model),
-            file_name=self.file_name[:255],
+            model=self.model,
+            file_name=self.file_name,
             user=self.user,
-            status=ImportBatch.Status.FAILED,
             rows=r.rows,
             errors=len(r.errors) + (1 if r.fatal else 0),
-            error_summary="\n".join(r.error_lines(50)),
-            finished_at=timezone.now(),
+            summary="\n".join(r.error_lines(50)),
         )
+        if batch is not None:
+            self.batch = batch
+        r.batch_id = batch.pk if batch is not None else (self.batch.pk if self.batch is not None else None)
+        return batch
 
 
 def import_lock(model) -> tuple[int, int]:
     """The two int4 keys of the PostgreSQL advisory lock that imports into `model` take turns on."""
     return LOCK_NAMESPACE, zlib.crc32(model._meta.label_lower.encode()) - 2**31
-
-
-def _content_type(model):
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(model)
 
 
 def _in_q(attname, values):

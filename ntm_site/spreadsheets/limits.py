@@ -11,7 +11,9 @@ and use the same `Extent`.
 Limits (settings, with defaults): NTM_MAX_SHEET_CELLS (6,000,000 cells in a sheet's rectangle),
 NTM_MAX_SHEET_COLUMNS (1,024 columns), NTM_MAX_SHARED_STRINGS_BYTES (64 MB of shared strings),
 NTM_MAX_STRING_CHARS (32,767 characters in one string, Excel's own cap), NTM_MAX_STYLES
-(100,000 formats, fonts, fills and borders), and the child's NTM_PARSE_* limits (sandbox.py).
+(100,000 formats, fonts, fills and borders), NTM_MAX_MERGED_RANGES (100,000 merged ranges in a
+sheet; together they may cover at most NTM_MAX_SHEET_CELLS cells of it), and the child's
+NTM_PARSE_* limits (sandbox.py).
 """
 
 from __future__ import annotations
@@ -62,6 +64,13 @@ _MESSAGES = {
     "styles": lambda p: _(
         "Tệp khai báo hơn {limit} định dạng ô, vượt giới hạn. Hãy chép dữ liệu sang một tệp Excel mới rồi tải lên."
     ).format(limit=_dot(p["limit"])),
+    "merged_count": lambda p: _(
+        "Trang “{sheet}” có hơn {limit} vùng ô gộp, vượt giới hạn. Hãy bỏ gộp ô (Merge & Center) rồi lưu lại."
+    ).format(sheet=p["sheet"], limit=_dot(p["limit"])),
+    "merged": lambda p: _(
+        "Các vùng ô gộp của trang “{sheet}” phủ hơn {limit} ô, vượt giới hạn. "
+        "Hãy bỏ gộp ô (Merge & Center) rồi lưu lại."
+    ).format(sheet=p["sheet"], limit=_dot(p["limit"])),
     "xml_limit": lambda p: _(
         "Tệp vượt giới hạn cấu trúc của bảng tính (phần “{part}” lồng quá sâu hoặc có đoạn văn bản quá dài)."
     ).format(part=p["part"]),

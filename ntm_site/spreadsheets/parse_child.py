@@ -38,6 +38,7 @@ DEFAULTS = {
     "max_shared_strings_bytes": 64 * 1024 * 1024,
     "max_string_chars": 32_767,
     "max_styles": 100_000,
+    "max_merged": 100_000,
     "max_output_bytes": 512 * 1024 * 1024,
 }
 _REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?([0-9]{1,9})$")
@@ -192,7 +193,7 @@ def check_xlsx(zf: zipfile.ZipFile, limits: dict) -> None:
             sheet = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             # <dimension ref="A1:AMJ1048576"/> is not read: calamine sizes a sheet by the cells it finds, not by
             # the range a sheet declares (LibreOffice declares whole columns), so only the cells count.
-            tags = [_MAIN + t for t in ("row", "c", "is")]
+            tags = [_MAIN + t for t in ("row", "c", "is", "mergeCell")]
             _scan(zf, info, lambda ev, s=sheet: _sheet(ev, s, limits), events=("start", "end"), tag=tags)
         else:
             _scan(zf, info, _drain, events=("end",))
@@ -229,11 +230,17 @@ def _styles(events, limits):
 def _sheet(events, sheet, limits):
     extent = Extent(sheet, limits)
     cap = limits["max_string_chars"]
-    row = col = 0
+    row = col = merged = 0
     for event, elem in events:
         tag = _strip(elem.tag)
         if event == "end":
-            if tag == "is":
+            if tag == "mergeCell":
+                # Each merged range is a pair of corners to calamine, but the reader fills every cell it covers.
+                merged += 1
+                if merged > limits["max_merged"]:
+                    raise Refusal("merged_count", sheet=sheet, limit=limits["max_merged"])
+                _drop_done(elem)
+            elif tag == "is":
                 n = _text_length(elem)
                 if n > cap:
                     raise Refusal("string", where=cell_name(max(row, 1), max(col, 1)), chars=n, limit=cap)
@@ -367,9 +374,10 @@ def read_calamine(data: bytes, limits: dict) -> list:
         Extent(meta.name, limits).add(sheet.height, sheet.width)
         start = sheet.start or (0, 0)
         try:
-            merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (sheet.merged_cell_ranges or [])]
+            ranges = sheet.merged_cell_ranges or []
         except Exception:
-            merged = []
+            ranges = []
+        merged = _merged_within(ranges, meta.name, start, sheet.height, sheet.width, limits)
         rows = list(sheet.iter_rows()) if sheet.height else []
         special = []
         for i, row in enumerate(rows):
@@ -380,6 +388,24 @@ def read_calamine(data: bytes, limits: dict) -> list:
                         special.append(i)
         sheets.append((meta.name, rows, start[0] + 1, start[1], merged, special))
     return sheets
+
+
+def _merged_within(ranges, name, start, height, width, limits) -> list:
+    """Merged ranges cut to the cells the sheet holds: a range "A3:XFD1048576" over a sheet of 200 rows and 5
+    columns covers 198 x 5 cells, not 17 billion, and all of them together at most NTM_MAX_SHEET_CELLS."""
+    if len(ranges) > limits["max_merged"]:
+        raise Refusal("merged_count", sheet=name, limit=limits["max_merged"])
+    last_row, last_col = start[0] + height - 1, start[1] + width - 1
+    merged, area = [], 0
+    for (r1, c1), (r2, c2) in ranges:
+        r2, c2 = min(r2, last_row), min(c2, last_col)
+        if r1 > r2 or c1 > c2 or (r1 == r2 and c1 == c2):
+            continue
+        area += (r2 - r1 + 1) * (c2 - c1 + 1)
+        if area > limits["max_cells"]:
+            raise Refusal("merged", sheet=name, limit=limits["max_cells"])
+        merged.append(((r1, c1), (r2, c2)))
+    return merged
 
 
 def parse(data: bytes, fmt: str, limits: dict) -> list:
@@ -409,6 +435,22 @@ def main(argv) -> int:
         blob = marshal.dumps(("refused", "output", {"size": len(blob), "limit": limits["max_output_bytes"]}))
     sys.stdout.buffer.write(blob)
     sys.stdout.buffer.flush()
+    # The peak memory of this process since it started (not ru_maxrss, which counts the parent it forked from).
+    sys.stderr.write(f"\n{PEAK_MARK}{_peak_kib()}\n")
+    return 0
+
+
+PEAK_MARK = "ntm-peak-kib="
+
+
+def _peak_kib() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 

@@ -94,13 +94,21 @@ def detect_format(data: bytes, file_name: str = "") -> str:
     raise WorkbookError(_("Tệp này không phải bảng tính. Hãy tải lên tệp .xlsx, .xls, .ods hoặc .csv."))
 
 
+def _utf16_without_bom(head: bytes) -> bool:
+    # Every other byte is zero for Latin text.
+    return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+
+
 def _looks_like_text(data: bytes) -> bool:
     head = data[:4096]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
         return True
     if b"\x00" in head:
-        # UTF-16 without a BOM: every other byte is zero for Latin text.
-        return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+        if _utf16_without_bom(head):
+            return True
+        # A few stray NULs in UTF-8 text (the engine then names their row and column); a binary file has many.
+        if head.count(0) > 16:
+            return False
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -117,8 +125,8 @@ def decode_text(data: bytes) -> str:
         return data[3:].decode("utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        head = data[:4096]
+    head = data[:4096]
+    if b"\x00" in head and _utf16_without_bom(head):
         return data.decode("utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be")
     try:
         return data.decode("utf-8")

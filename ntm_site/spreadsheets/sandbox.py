@@ -10,7 +10,7 @@ cannot take the worker with it.
 Settings (see the engine's README): NTM_PARSE_MEMORY_MB, NTM_PARSE_CPU_SECONDS,
 NTM_PARSE_WALL_SECONDS, NTM_PARSE_OUTPUT_MB, and the extent limits the child checks
 (NTM_MAX_SHEET_CELLS, NTM_MAX_SHEET_COLUMNS, NTM_MAX_IMPORT_ROWS, NTM_MAX_SHEET_XML_BYTES,
-NTM_MAX_SHARED_STRINGS_BYTES, NTM_MAX_STRING_CHARS, NTM_MAX_STYLES).
+NTM_MAX_SHARED_STRINGS_BYTES, NTM_MAX_STRING_CHARS, NTM_MAX_STYLES, NTM_MAX_MERGED_RANGES).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def job_limits() -> dict:
         "max_shared_strings_bytes": _setting("NTM_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024),
         "max_string_chars": _setting("NTM_MAX_STRING_CHARS", 32_767),
         "max_styles": _setting("NTM_MAX_STYLES", 100_000),
+        "max_merged": _setting("NTM_MAX_MERGED_RANGES", 100_000),
         "max_output_bytes": _setting("NTM_PARSE_OUTPUT_MB", 512) * 1024 * 1024,
     }
 
@@ -74,6 +75,8 @@ class ChildRun:
     max_rss_kib: int = 0
     exit_status: int = 0
     output_bytes: int = 0
+    # The child's own peak (VmHWM), which it reports as it ends; None when it was killed or crashed first.
+    peak_kib: int | None = None
 
 
 def last_run() -> ChildRun | None:
@@ -115,6 +118,7 @@ def run_child(data: bytes, fmt: str, *, extra_args: tuple = ()):
         max_rss_kib=usage.ru_maxrss,
         exit_status=proc.returncode,
         output_bytes=len(out),
+        peak_kib=_reported_peak(err),
     )
     if timed_out:
         return ("refused", "time", {"limit": int(wall_limit_seconds())})
@@ -139,6 +143,15 @@ def run_child(data: bytes, fmt: str, *, extra_args: tuple = ()):
     if not isinstance(result, tuple) or not result or result[0] not in ("ok", "refused"):
         return ("refused", "crash", {"status": code})
     return result
+
+
+def _reported_peak(err: bytes) -> int | None:
+    mark = parse_child.PEAK_MARK.encode()
+    at = err.rfind(mark)
+    if at < 0:
+        return None
+    digits = err[at + len(mark) :].split(b"\n", 1)[0].strip()
+    return int(digits) if digits.isdigit() else None
 
 
 def _exchange(proc, data, out_cap, deadline):

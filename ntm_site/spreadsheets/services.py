@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import DatabaseError, router, transaction
+
+from . import batches
 from .engine import ImportEngine, ImportReport
 from .errors import WorkbookError
+from .failures import OTHER, DatabaseFailure, failure_of
 from .reader import check_upload_size
+from .storage import DatabaseStorage
 
 
 def read_upload(file) -> tuple[bytes, str]:
@@ -52,3 +57,48 @@ def workbook_import(
         return engine.report
     engine.file_name = engine.report.file_name = file_name or name
     return engine.run(data)
+
+
+def stored_file_import(
+    *, name: str, resource_class, user=None, file_name: str = "", **resource_kwargs
+) -> tuple[ImportReport | None, bytes | None]:
+    """The confirm of a preview: the upload stored under `name` taken and imported in one transaction.
+
+    (None, None) when the file is gone (imported by an earlier confirm, or expired). The batch is
+    written "running" before the transaction, so that a process killed halfway leaves it behind to
+    be marked failed (batches.settle_abandoned) while the rolled-back transaction leaves the file
+    in place: the same confirm imports it again. When another import held the table too long, or
+    the database failed under the import (a lost connection, a deadlock, a full disk), the file
+    stays too and the batch says why.
+    """
+    resource = resource_class(**resource_kwargs)
+    model = resource._meta.model
+    using = router.db_for_write(model)
+    storage = DatabaseStorage(name=name, read_mode="rb")
+    batch = batches.start_batch(model=model, template=resource.get_template_slug(), file_name=file_name, user=user)
+    engine = ImportEngine(resource, user=user, file_name=file_name, batch=batch)
+    data = None
+    try:
+        # Of two confirms of one preview (a double click, two workers) the second waits on the file's row, then
+        # finds nothing.
+        with transaction.atomic(using=using):
+            batches.hold_batch(batch)
+            data = storage.take()
+            if data is not None:
+                report = engine.run(data)
+                if report.busy or report.database_failure:
+                    transaction.set_rollback(True, using=using)  # the file stays: the clerk confirms again
+    except DatabaseError as e:  # the connection went before the import began (or while it ended)
+        engine.fail(failure_of(e) or DatabaseFailure(OTHER, e))
+        data = data if data is not None else b""
+    if data is None or engine.report.busy:
+        # Nothing was imported (no file), or nothing started (another import held the table): no batch.
+        with transaction.atomic(using=using):
+            type(batch).objects.filter(pk=batch.pk).delete()
+        if data is None:
+            return None, None
+        engine.report.batch_id = None
+        return engine.report, data
+    if not engine.report.ok:
+        engine._log_failure()  # again, now outside the rolled-back transaction
+    return engine.report, data

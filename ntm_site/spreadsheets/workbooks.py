@@ -2,9 +2,12 @@
 
 Text that a spreadsheet would run as a formula (a leading =, +, -, @, tab or carriage return)
 is written as a text cell with Excel's quote prefix in .xlsx (a style: the clerk sees the text
-as stored, no apostrophe), and with a leading apostrophe in .csv (the reader takes it off again
-on import); numbers and dates stay real numbers and dates. Control characters an xlsx cannot
-hold are dropped from exported text (xlsx_text), so no stored value makes an export fail.
+as stored, no apostrophe, and editing the cell does not turn it into a formula), and with a
+leading apostrophe in .csv, which has no styles (the reader takes it off again on import);
+numbers and dates stay real numbers and dates. Whatever text is stored, no export fails on it
+(xlsx_text): characters an xlsx cannot hold are dropped (NUL and other control characters,
+U+FFFE/U+FFFF), a lone surrogate becomes U+FFFD, and text longer than an Excel cell holds
+(32,767 characters) is cut, ending with "…".
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from decimal import Decimal
 from django.utils.translation import gettext as _gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ntm_site.text import encodable, xml_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_CELL_CHARS = 32_767  # the most characters an Excel cell holds
 TEMPLATE_ROWS = 5000  # rows below the header that get the dropdowns
 TITLE_FONT = Font(bold=True, size=13)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -37,19 +42,33 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def escape_text(value):
-    """A text cell that would start a formula gets a leading apostrophe; other values are unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """For .csv: text that would start a formula gets a leading apostrophe; other values are unchanged.
+
+    The usual defence for files without styles (OWASP's advice for CSV injection): a spreadsheet shows the
+    apostrophe, and our reader takes it off again (unescape_text). Lone surrogates become U+FFFD, so the file
+    always encodes as UTF-8.
+    """
+    if isinstance(value, str):
+        value = encodable(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
 def xlsx_text(value: str) -> str:
-    """Stored text as an xlsx cell can hold it: control characters other than tab and line breaks dropped.
+    """Stored text as an xlsx cell can hold it (see the module's docstring): never a reason for an export to fail.
 
-    They are refused at import (the engine names the row and column), but text stored before, or
-    written by a form, must never make an export fail.
+    Characters are refused at import (the engine names the row and column), but text stored before, typed
+    in a form or built in code must never make an export fail.
     """
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+    value = xml_text(value)
+    if len(value) > EXCEL_CELL_CHARS:
+        value = value[: EXCEL_CELL_CHARS - 1] + "…"
+    return value
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS)
 
 
 def text_cell(ws, value: str, font=None):
@@ -61,6 +80,20 @@ def text_cell(ws, value: str, font=None):
         cell.quotePrefix = True
     if font is not None:
         cell.font = font
+    return cell
+
+
+def put_value(ws, row: int, column: int, value):
+    """A value into an ordinary (not write-only) sheet as exports write it: text stays text, never a formula."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = xlsx_text(value)
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would take "=…" for a formula
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
     return cell
 
 
@@ -82,14 +115,14 @@ def template_workbook(resource_class) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _gettext("Nhập liệu")[:31]
-    ws.append([resource.get_template_title()])
+    put_value(ws, 1, 1, str(resource.get_template_title()))
     ws["A1"].font = TITLE_FONT
     if len(columns) > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws.append([])
     header_row, hint_row = 3, 4
-    ws.append([str(c.name) + (" (*)" if c.required else "") for c in columns])
-    ws.append([str(c.hint or "") for c in columns])
+    for i, column in enumerate(columns, start=1):
+        put_value(ws, header_row, i, str(column.name) + (" (*)" if column.required else ""))
+        put_value(ws, hint_row, i, str(column.hint or ""))
     lists = None
     for i, column in enumerate(columns, start=1):
         letter = get_column_letter(i)
@@ -104,17 +137,18 @@ def template_workbook(resource_class) -> bytes:
             for row in range(hint_row + 1, hint_row + 201):
                 ws.cell(row=row, column=i).number_format = column.number_format
         if column.choices:
-            formula = '"' + ",".join(str(c).replace('"', "'") for c in column.choices) + '"'
-            if len(formula) > 250 or any("," in str(c) for c in column.choices):
+            choices = [xlsx_text(str(c)) for c in column.choices]
+            formula = '"' + ",".join(c.replace('"', "'") for c in choices) + '"'
+            if len(formula) > 250 or any("," in c for c in choices):
                 # Long lists live on a hidden sheet (Excel caps inline lists at 255 characters).
                 if lists is None:
                     lists = wb.create_sheet(_gettext("Danh mục")[:31])
                     lists.sheet_state = "hidden"
                 col = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
-                for r, choice in enumerate(column.choices, start=1):
-                    lists.cell(row=r, column=col, value=str(choice))
+                for r, choice in enumerate(choices, start=1):
+                    put_value(lists, r, col, choice)
                 ref = get_column_letter(col)
-                formula = f"='{lists.title}'!${ref}$1:${ref}${len(column.choices)}"
+                formula = f"='{lists.title}'!${ref}$1:${ref}${len(choices)}"
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
             dv.errorTitle = _gettext("Giá trị không hợp lệ")
             dv.error = _gettext("Hãy chọn một giá trị trong danh sách.")
@@ -203,7 +237,7 @@ def export_csv(headers, rows) -> bytes:
     """UTF-8 with a BOM (so Excel shows Vietnamese correctly), escaped text, plain numbers."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([escape_text(str(h)) for h in headers])
+    writer.writerow([escape_text(str(h)) for h in headers])  # (escape_text also replaces lone surrogates)
     for row in rows:
         writer.writerow([_csv_value(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
@@ -249,13 +283,13 @@ def error_workbook(data: bytes, file_format: str, report, sheets=None) -> bytes:
         for number, cells_ in sheet.numbered_rows(0):
             for j, value in enumerate(cells_):
                 if value is not None:
-                    ws.cell(row=number, column=j + 1, value=escape_text(value) if isinstance(value, str) else value)
+                    put_value(ws, number, j + 1, value)
         error_col = ws.max_column + 1
     head = ws.cell(row=report.header_row or 1, column=error_col, value=label)
     head.font, head.fill = ERROR_FONT, ERROR_FILL
     ws.column_dimensions[get_column_letter(error_col)].width = 60
     for number, texts in by_row.items():
-        cell = ws.cell(row=number, column=error_col, value="; ".join(texts))
+        cell = put_value(ws, number, error_col, "; ".join(texts))
         cell.font = ERROR_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     messages = {}
@@ -266,7 +300,7 @@ def error_workbook(data: bytes, file_format: str, report, sheets=None) -> bytes:
         cell = ws.cell(row=number, column=index + 1)
         cell.fill = ERROR_FILL
         if len(cells) <= 2000:
-            cell.comment = Comment("\n".join(messages.get((number, index), [])), "NTM")
+            cell.comment = Comment(xml_text("\n".join(messages.get((number, index), []))), "NTM")
     if ws.max_row and report.header_row:
         ws.freeze_panes = ws.cell(row=report.header_row + 1, column=1)
     buf = io.BytesIO()

@@ -6,3 +6,18 @@ from ntm_site.tests.factories import national_commune_set
 @pytest.fixture
 def criteria_set(db):
     return national_commune_set()
+
+
+@pytest.fixture(scope="session")
+def scenario_databases(tmp_path_factory):
+    """A PostgreSQL database and an SQLite file of their own for the imports the database fails under
+    (import_scenarios.py): created and migrated once, copied per scenario, dropped at the end. Always both,
+    whichever database the suite runs on."""
+    from ntm_site.tests.import_scenarios import Databases
+
+    databases = Databases(tmp_path_factory.mktemp("scenarios"))
+    try:
+        databases.prepare()
+        yield databases
+    finally:
+        databases.drop()

@@ -2,7 +2,10 @@
 
 import functools
 import io
+import struct
 import zipfile
+
+from .cfb import compound_file
 
 _CT = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -109,3 +112,70 @@ def ods_repeated(rows, cols):
         z.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
+
+
+# --- compound files (.xls, encrypted .xlsx), built with tests/cfb.py -------------------------
+
+
+def _record(kind: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _short_string(text: str) -> bytes:
+    """BIFF8 ShortXLUnicodeString: length, a flag (1: two bytes a character), the characters."""
+    return struct.pack("<BB", len(text), 1) + text.encode("utf-16-le")
+
+
+def xls(rows, *, dimensions=None) -> bytes:
+    """An Excel 97–2003 workbook (BIFF8) of one sheet: `rows` of text and numbers, as Excel writes the records.
+
+    `dimensions` = (rows, columns) is what the sheet's DIMENSIONS record claims, whatever the cells are.
+    """
+    texts = sorted({v for row in rows for v in row if isinstance(v, str)})
+    index = {t: i for i, t in enumerate(texts)}
+    sst = struct.pack("<II", len(texts), len(texts)) + b"".join(
+        struct.pack("<HB", len(t), 1) + t.encode("utf-16-le") for t in texts
+    )
+    xf = struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0, 0, 0x20C0)  # the style XF every cell uses
+    cells = []
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                cells.append(_record(0x00FD, struct.pack("<HHHI", r, c, 0, index[value])))  # LABELSST
+            elif value is not None:
+                cells.append(_record(0x0203, struct.pack("<HHHd", r, c, 0, float(value))))  # NUMBER
+    claimed_rows, claimed_cols = dimensions or (len(rows), max((len(r) for r in rows), default=0))
+    sheet = (
+        _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0x41, 0x06))  # BOF: worksheet
+        + _record(0x0200, struct.pack("<IIHHH", 0, claimed_rows, 0, claimed_cols, 0))  # DIMENSIONS
+        + b"".join(cells)
+        + _record(0x000A)  # EOF
+    )
+    head = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0x41, 0x06))  # BOF: globals
+    head += _record(0x0042, struct.pack("<H", 1200))  # CODEPAGE: UTF-16
+    head += b"".join(_record(0x00E0, xf) for _ in range(16))  # XF records (Excel writes at least 16)
+    name = _short_string("Sheet1")
+    tail = _record(0x00FC, sst) + _record(0x000A)
+    offset = len(head) + 4 + 6 + len(name) + len(tail)  # where the sheet's BOF starts
+    globals_ = head + _record(0x0085, struct.pack("<IBB", offset, 0, 0) + name) + tail
+    return compound_file({"Workbook": globals_ + sheet})
+
+
+def encrypted_xlsx() -> bytes:
+    """An .xlsx as Excel saves it with a password (agile encryption): a compound file, not a zip."""
+    descriptor = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+        b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption" '
+        b'xmlns:p="http://schemas.microsoft.com/office/2006/keyEncryptor/password">'
+        b'<keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" cipherAlgorithm="AES" '
+        b'cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512" saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/>'
+        b'<keyEncryptors><keyEncryptor uri="http://schemas.microsoft.com/office/2006/keyEncryptor/password">'
+        b'<p:encryptedKey spinCount="100000" saltSize="16" blockSize="16" keyBits="256" hashSize="64" '
+        b'cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512" '
+        b'saltValue="AAAAAAAAAAAAAAAAAAAAAA==" encryptedVerifierHashInput="AAAAAAAAAAAAAAAAAAAAAA==" '
+        b'encryptedVerifierHashValue="AAAAAAAAAAAAAAAAAAAAAA==" encryptedKeyValue="AAAAAAAAAAAAAAAAAAAAAA=="/>'
+        b"</keyEncryptor></keyEncryptors></encryption>"
+    )
+    info = struct.pack("<HHI", 4, 4, 0x40) + descriptor
+    package = struct.pack("<Q", 8192) + bytes((i * 97 + 13) % 256 for i in range(8192))
+    return compound_file({"EncryptionInfo": info, "EncryptedPackage": package})

@@ -38,6 +38,7 @@ import pytest
 
 from criteria.models import Assessment
 from ntm_site.spreadsheets.engine import import_lock
+from ntm_site.tests.postgres import server_url, with_database
 from ntm_site.tests.workbooks import xlsx
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -47,20 +48,6 @@ PASSWORD = "mat-khau-dai-123"
 YEAR = 2017
 IMPORT_URL = "/admin/criteria/communeyear/import/"
 CONFIRM_URL = "/admin/criteria/communeyear/process_import/"
-
-
-def server_url() -> str:
-    """The PostgreSQL server to create the test database on (no database name)."""
-    url = os.environ.get("NTM_MP_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = "postgres://postgres@127.0.0.1:5432"
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", parts.query, ""))
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
 
 
 def free_port() -> int:

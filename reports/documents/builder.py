@@ -18,6 +18,9 @@ Typical use::
               [["1", "Nhà tình nghĩa", "24"]])
     doc.closing(recipients=["Thường trực Tỉnh ủy;"], signature=Signature(lines=("T/M Ban Thường vụ",)))
     data = doc.to_bytes()   # or doc.save(path)
+
+Every piece of text goes through `xml_text` on its way into the document: a stored value holding a
+character XML cannot carry (NUL, other control characters, a lone surrogate) never makes a draft fail.
 """
 
 import datetime
@@ -36,6 +39,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
+from ntm_site.text import xml_text
 from reports.documents.formats import BLANK_NUMBER, place_date_line
 
 FONT = "Times New Roman"
@@ -230,9 +234,9 @@ class OfficialDocument:
         fmt.line_spacing = 1.15
         fmt.widow_control = True
         core = self.document.core_properties
-        core.title = self.title
-        core.subject = self.type_name
-        core.author = self.issuer.name
+        core.title = xml_text(str(self.title))
+        core.subject = xml_text(str(self.type_name))
+        core.author = xml_text(str(self.issuer.name))
         core.language = "vi-VN"
 
     # -- header block ----------------------------------------------------------------------------
@@ -306,7 +310,7 @@ class OfficialDocument:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         paragraph.paragraph_format.first_line_indent = FIRST_LINE_INDENT
         paragraph.paragraph_format.keep_with_next = True
-        _font(paragraph.add_run(text), size=self.layout.body_size, bold=level <= 2, italic=level >= 3)
+        _font(paragraph.add_run(xml_text(str(text))), size=self.layout.body_size, bold=level <= 2, italic=level >= 3)
         return paragraph
 
     def paragraph(self, *parts, indent: bool = True, align: str = "justify", size: int | None = None):
@@ -322,7 +326,7 @@ class OfficialDocument:
             paragraph.paragraph_format.first_line_indent = FIRST_LINE_INDENT
         for part in parts:
             text, emphasis = (part, {}) if isinstance(part, str) else part
-            _font(paragraph.add_run(text), size=size or self.layout.body_size, **emphasis)
+            _font(paragraph.add_run(xml_text(str(text))), size=size or self.layout.body_size, **emphasis)
         return paragraph
 
     def dash_list(self, items: Iterable[str]):
@@ -456,7 +460,7 @@ class OfficialDocument:
         fmt.space_after = Pt(0)
         fmt.line_spacing = 1.0
         fmt.first_line_indent = Pt(0)
-        _font(paragraph.add_run(text), size=size, bold=bold, italic=italic, underline=underline)
+        _font(paragraph.add_run(xml_text(str(text))), size=size, bold=bold, italic=italic, underline=underline)
         return paragraph
 
     def _cell_text(self, cell, text, *, size, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT):
@@ -467,7 +471,7 @@ class OfficialDocument:
         fmt.space_after = Pt(2)
         fmt.line_spacing = 1.0
         fmt.first_line_indent = Pt(0)
-        _font(paragraph.add_run(text), size=size, bold=bold)
+        _font(paragraph.add_run(xml_text(str(text))), size=size, bold=bold)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
     def _centered(self, text, *, size, bold=False, italic=False, space_before=0):
@@ -478,7 +482,7 @@ class OfficialDocument:
         fmt.space_after = Pt(0)
         fmt.line_spacing = 1.0
         fmt.keep_with_next = True
-        _font(paragraph.add_run(text), size=size, bold=bold, italic=italic)
+        _font(paragraph.add_run(xml_text(str(text))), size=size, bold=bold, italic=italic)
         return paragraph
 
 

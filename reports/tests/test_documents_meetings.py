@@ -132,3 +132,18 @@ def test_meeting_documents_are_a4_times_new_roman(which):
 def test_file_names_say_what_and_when():
     assert meeting_document(sample_meeting(), "conclusions").filename.startswith("thong-bao-ket-luan-2016-08-15-")
     assert meeting_document(sample_meeting(), "minutes").filename.startswith("bien-ban-2016-08-15-hoi-nghi-giao-ban")
+
+
+@pytest.mark.parametrize("which", ["minutes", "conclusions"])
+def test_stored_text_of_any_kind_never_fails_a_meeting_document(which):
+    """A speech typed with control characters (SQLite even keeps NUL), a lone surrogate built in code,
+    a very long summary: the document is written, the text as it can be shown."""
+    meeting = sample_meeting()
+    meeting.title = "Giao ban\x00 tháng\x0b 8"
+    for speech in meeting.speeches:
+        speech.summary = "Ý kiến\x01\x1f về \ud800tiêu chí 17\ufffe. " + "Nội dung dài. " * 3000
+    text = read(which, meeting).text
+    assert "giao ban tháng" in text
+    if which == "minutes":  # the notice gives the conclusions, the minutes every speech
+        assert "Ý kiến về \ufffdtiêu chí 17." in text
+    assert "\x00" not in text and "\x01" not in text and "\ufffe" not in text

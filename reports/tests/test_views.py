@@ -240,12 +240,18 @@ def test_admin_index_is_a_dashboard_with_headline_figures_and_report_links(
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_downloads(admin_client, world):
-    world.orgs["dn"].name = '=HYPERLINK("http://x")'
+    """Stored text of any kind: formula-like text stays text (Excel's quote prefix in .xlsx, no visible
+    apostrophe; the apostrophe in .csv), and control characters an xlsx cannot hold never fail a download."""
+    world.orgs["dn"].name = '=HYPERLINK("http://x")\x01\x02\ufffe'
     world.orgs["dn"].save()
     response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "csv"]), {"as_of": "2019-05-22"})
     assert "'=HYPERLINK" in response.content.decode()
     response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "xlsx"]), {"as_of": "2019-05-22"})
     ws = load_workbook(io.BytesIO(response.content)).active
-    values = [c.value for row in ws.iter_rows() for c in row]
-    assert '\'=HYPERLINK("http://x")' in values
-    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    cell = cells['=HYPERLINK("http://x")']
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert not any(v.startswith("'") for v in cells)
+    assert not cells[str(world.orgs["snn"].name)].quotePrefix
+    response = admin_client.get(reverse("reports:export", args=["sponsor-scorecard", "json"]), {"as_of": "2019-05-22"})
+    assert '=HYPERLINK(\\"http://x\\")' in response.content.decode()
