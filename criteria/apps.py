@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,8 @@ class CriteriaConfig(AppConfig):
 
         # The admin index's panels of this app (ntm_site.dashboard).
         from criteria import dashboard  # noqa: F401
+
+        # The triggers that keep CommuneYearSummary are there after every migrate (criteria.summary).
+        from criteria import summary
+
+        post_migrate.connect(summary.ensure_after_migrate, sender=self, dispatch_uid="criteria_summary_triggers")

@@ -241,8 +241,9 @@ class IndicatorTarget(TrackedModel):
 class CommuneYear(TrackedModel):
     """One commune's yearly scoring against one criteria set: the sheet a clerk fills in, one line per criterion.
 
-    Its criteria are the Assessment rows below it. "Criteria met" and "reached standard" are
-    computed from them (CommuneYearQuerySet.with_figures), never stored.
+    Its criteria are the Assessment rows below it. "Criteria met" is counted from them by the database
+    (CommuneYearSummary, kept by triggers); "reached standard" is computed on the day asked
+    (CommuneYearQuerySet.with_figures). Neither is typed in.
     """
 
     commune = models.ForeignKey(
@@ -318,6 +319,38 @@ class CommuneYear(TrackedModel):
         if not self.criteria_set_id and self.year:
             self.criteria_set = CriteriaSet.objects.default_for_year(self.year)
         super().save(*args, **kwargs)
+
+
+class CommuneYearSummary(models.Model):
+    """The counts of one commune-year's results (criteria met, not met, not applicable), kept by the database.
+
+    Derived, never typed in and never edited: triggers on the assessment and commune-year tables write it
+    on every change of a result, whatever makes it (criteria.summary); `manage.py rebuild_criteria_summary`
+    recounts it. Reports and the dashboard read "criteria met" here instead of counting each sheet's results.
+    """
+
+    commune_year = models.OneToOneField(
+        CommuneYear,
+        verbose_name=_("bảng chấm của xã trong năm"),
+        primary_key=True,
+        # The triggers add and remove the row with its sheet; the ORM never deletes it.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="summary",
+    )
+    assessed = models.IntegerField(_("số tiêu chí đã có kết quả"), default=0)
+    met = models.IntegerField(_("số tiêu chí đạt (kể cả không áp dụng)"), default=0)
+    not_met = models.IntegerField(_("số tiêu chí chưa đạt"), default=0)
+    not_applicable = models.IntegerField(_("số tiêu chí không áp dụng"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp của bảng chấm")
+        verbose_name_plural = _("số liệu tổng hợp của bảng chấm")
+        # Nobody is given rights on it: no admin page, no import, no history.
+        default_permissions = ()
+
+    def __str__(self):
+        return _("{sheet}: đạt {met}/{assessed}").format(sheet=self.commune_year_id, met=self.met, assessed=self.assessed)
 
 
 class Assessment(TrackedModel):
