@@ -14,9 +14,10 @@ class CriteriaConfig(AppConfig):
         approval.register()
 
         # The admin index's panels of this app (ntm_site.dashboard).
-        from criteria import dashboard  # noqa: F401
-
         # The triggers that keep CommuneYearSummary are there after every migrate (criteria.summary).
-        from criteria import summary
+        from criteria import (
+            dashboard,  # noqa: F401
+            summary,
+        )
 
         post_migrate.connect(summary.ensure_after_migrate, sender=self, dispatch_uid="criteria_summary_triggers")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from criteria import selectors
@@ -242,7 +242,7 @@ def _commune_years(filterset):
     sheets = filterset.qs
     if not filterset.params.get("criteria_set"):
         sheets = sheets.national()
-    return sheets.filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
+    return sheets.with_results()
 
 
 def _with_standard(sheets, filterset):
