@@ -232,7 +232,8 @@ def _pg_sql() -> list[str]:
     moved = " OR ".join(f"n.{k} IS DISTINCT FROM o.{k}" for k in sheet_keys)
     joined = f"FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {moved}"
     both = "SELECT commune_year_id FROM new_rows UNION SELECT commune_year_id FROM old_rows"
-    set_changed = "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.criteria_set_id IS DISTINCT FROM o.criteria_set_id"
+    pairs = "FROM new_rows n JOIN old_rows o ON o.id = n.id"
+    set_changed = f"SELECT n.id {pairs} WHERE n.criteria_set_id IS DISTINCT FROM o.criteria_set_id"
     results = f"""  IF TG_OP = 'INSERT' THEN
     {_pg_apply(_pg_rows("new_rows"))}
     {_pg_standing(_approved_communes("SELECT commune_year_id FROM new_rows"))}
