@@ -310,6 +310,9 @@ class CommuneYear(TrackedModel):
         ]
         indexes = [
             models.Index(fields=["year", "criteria_set", "commune"], name="communeyear_year_set_idx"),
+            # "The commune's latest sheet up to a year" (criteria.selectors, route 2 of the standard): one probe
+            # that also gives the sheet's id, so its summary row is the only other read.
+            models.Index(fields=["commune", "-year"], include=["id"], name="communeyear_commune_latest_idx"),
         ]
 
     def __str__(self):

@@ -21,7 +21,7 @@ Typical calls::
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.db import models
@@ -158,6 +158,9 @@ def _meets_all():
     )
 
 
+# The highest criterion number the summary's bits hold (criteria.summary.MAX_BIT).
+MAX_BIT = 62
+
 # A LIMIT no area reaches: sliced, rows stay a subquery PostgreSQL does not inline (see area_summary).
 NO_LIMIT = 10**9
 
@@ -264,7 +267,7 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         """
         from criteria import selectors
 
-        return self.with_counts().annotate(
+        return self.with_counts(every_set_size()).annotate(
             recognised=selectors.recognition_in_force(on, "commune", criteria_set=criteria_set),
             reached=selectors.reached_expression(on, "commune", criteria_set=criteria_set, sheet=""),
         )
@@ -285,6 +288,87 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         """
         rows = self.order_by().with_results().with_met(every_set_size()).annotate(key=F("pk"))
         return rows.aggregate(**_summary_aggregates(bands))
+
+    # --- read from the sheets' summary bits (criteria.summary) -------------------------------------
+
+    def _without_outside_results(self) -> bool:
+        """Whether no sheet here has a result outside its own set, so that its summary bits say everything."""
+        return not self.filter(summary__outside_set__gt=0).exists()
+
+    def criterion_rates(self) -> list[dict]:
+        """Each criterion's achievement rate over these sheets' results, weakest first: the dicts of
+        AssessmentQuerySet.criterion_rates ({"criterion", "number", "name", "criteria_set", "assessed", "met",
+        "rate"}), added up from the sheets' summary bits (one row per sheet instead of one per result). Counted from
+        the results when a sheet holds a result outside its set (never, normally)."""
+        sheets = self.order_by()
+        if not sheets._without_outside_results():
+            return list(_model("Assessment").objects.filter(commune_year__in=sheets.values("pk")).criterion_rates())
+        criteria = {
+            (c.criteria_set_id, c.number): c
+            for c in _model("Criterion").objects.filter(
+                criteria_set__in=sheets.values("criteria_set"), number__gte=1, number__lte=MAX_BIT
+            )
+        }
+        numbers = sorted({number for _set, number in criteria})
+        measures = {}
+        for n in numbers:
+            measures[f"assessed_{n}"] = models.Sum(F("summary__assessed_bits").bitrightshift(n).bitand(1))
+            measures[f"met_{n}"] = models.Sum(F("summary__met_bits").bitrightshift(n).bitand(1))
+        rows = []
+        for figures in sheets.values("criteria_set").annotate(**measures).order_by() if numbers else []:
+            for n in numbers:
+                criterion = criteria.get((figures["criteria_set"], n))
+                assessed, met = int(figures[f"assessed_{n}"] or 0), int(figures[f"met_{n}"] or 0)
+                if criterion is None or not assessed:
+                    continue
+                rows.append(
+                    {
+                        "criterion": criterion.pk,
+                        "number": n,
+                        "name": criterion.name,
+                        "criteria_set": criterion.criteria_set_id,
+                        "assessed": assessed,
+                        "met": met,
+                        "rate": percent_to_tenth(met, assessed),
+                    }
+                )
+        return sorted(rows, key=lambda r: (r["rate"], r["number"], r["criteria_set"]))
+
+    def statuses_by_number(self) -> dict[int, dict[int, str]]:
+        """{commune-year id: {criterion number: status}} of these sheets, decoded from their summary bits (one row
+        per sheet); from the results themselves when a sheet holds a result outside its set."""
+        if not self._without_outside_results():
+            rows = (
+                _model("Assessment")
+                .objects.filter(commune_year__in=self.values("pk"))
+                .order_by()
+                .values_list("commune_year_id", "criterion__number", "status")
+            )
+            cells: dict[int, dict[int, str]] = {}
+            for sheet, number, status in rows:
+                cells.setdefault(sheet, {})[number] = status
+            return cells
+        met, not_met, not_applicable = AssessmentStatus.MET, AssessmentStatus.NOT_MET, AssessmentStatus.NOT_APPLICABLE
+        cells = {}
+        rows = self.order_by().values_list(
+            "pk", "summary__assessed_bits", "summary__met_bits", "summary__not_applicable_bits"
+        )
+        for sheet, assessed, counted, na in rows:
+            if not assessed:
+                continue
+            statuses = {}
+            while assessed:
+                low = assessed & -assessed
+                number = low.bit_length() - 1
+                statuses[number] = not_applicable if na & low else met if counted & low else not_met
+                assessed ^= low
+            cells[sheet] = statuses
+        return cells
+
+
+def percent_to_tenth(part: int, whole: int) -> Decimal:
+    """part / whole as a percentage with one decimal, half up (as people round): 247 of 2000 -> 12.4."""
+    return (Decimal(part * 100) / Decimal(whole)).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):

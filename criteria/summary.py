@@ -31,6 +31,7 @@ from __future__ import annotations
 from django.db import connections, transaction
 
 from criteria.choices import COUNTS_AS_MET, ApprovalStatus, AssessmentStatus, SetLevel
+from criteria.querysets import MAX_BIT  # a criterion number that fits a bit of a BIGINT (bit 0 unused)
 
 SUMMARY = "criteria_communeyearsummary"
 ASSESSMENT = "criteria_assessment"
@@ -64,8 +65,6 @@ COUNTED = {
 COUNTS = tuple(COUNTED)
 STANDING = ("approved_year", "approved_met")
 COLUMNS = COUNTS + STANDING
-# A criterion number that fits a bit of a BIGINT (bit 0 unused).
-MAX_BIT = 62
 
 
 def _name(what: str) -> str:
