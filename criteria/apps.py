@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,13 @@ class CriteriaConfig(AppConfig):
 
         approval.register()
 
-        # The admin index's panels of this app (ntm_site.dashboard) and its sections of a commune's dossier
-        # (divisions.dossier).
-        from criteria import dashboard, dossier  # noqa: F401
+        # The admin index's panels of this app (ntm_site.dashboard), its sections of a commune's dossier
+        # (divisions.dossier), and the triggers that keep CommuneYearSummary, there after every migrate
+        # (criteria.summary).
+        from criteria import (
+            dashboard,  # noqa: F401
+            dossier,  # noqa: F401
+            summary,
+        )
+
+        post_migrate.connect(summary.ensure_after_migrate, sender=self, dispatch_uid="criteria_summary_triggers")

@@ -246,8 +246,9 @@ class IndicatorTarget(TrackedModel):
 class CommuneYear(TrackedModel):
     """One commune's yearly scoring against one criteria set: the sheet a clerk fills in, one line per criterion.
 
-    Its criteria are the Assessment rows below it. "Criteria met" and "reached standard" are
-    computed from them (CommuneYearQuerySet.with_figures), never stored.
+    Its criteria are the Assessment rows below it. "Criteria met" is counted from them by the database
+    (CommuneYearSummary, kept by triggers); "reached standard" is computed on the day asked
+    (CommuneYearQuerySet.with_figures). Neither is typed in.
     """
 
     commune = models.ForeignKey(
@@ -314,6 +315,9 @@ class CommuneYear(TrackedModel):
         ]
         indexes = [
             models.Index(fields=["year", "criteria_set", "commune"], name="communeyear_year_set_idx"),
+            # "The commune's latest sheet up to a year" (criteria.selectors, route 2 of the standard): one probe
+            # that also gives the sheet's id, so its summary row is the only other read.
+            models.Index(fields=["commune", "-year"], include=["id"], name="communeyear_commune_latest_idx"),
         ]
 
     def __str__(self):
@@ -323,6 +327,54 @@ class CommuneYear(TrackedModel):
         if not self.criteria_set_id and self.year:
             self.criteria_set = CriteriaSet.objects.default_for_year(self.year)
         super().save(*args, **kwargs)
+
+
+class CommuneYearSummary(models.Model):
+    """What the reports read about one commune-year, kept by the database: the counts of its results (criteria
+    met, not met, not applicable) and the commune's latest approved sheet up to that year (met in full or not).
+
+    Derived, never typed in and never edited: triggers write it on every change of a result, a sheet, a set's
+    criteria, whatever makes it (criteria.summary); `manage.py rebuild_criteria_summary` computes it again.
+    Reports and the dashboard read "criteria met" and route (2) of "reached standard" here instead of counting
+    each sheet's results.
+    """
+
+    commune_year = models.OneToOneField(
+        CommuneYear,
+        verbose_name=_("bảng chấm của xã trong năm"),
+        primary_key=True,
+        # The triggers add and remove the row with its sheet; the ORM never deletes it.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="summary",
+    )
+    assessed = models.IntegerField(_("số tiêu chí đã có kết quả"), db_default=0)
+    met = models.IntegerField(_("số tiêu chí đạt (kể cả không áp dụng)"), db_default=0)
+    not_met = models.IntegerField(_("số tiêu chí chưa đạt"), db_default=0)
+    not_applicable = models.IntegerField(_("số tiêu chí không áp dụng"), db_default=0)
+    # Bit n set: criterion number n of the sheet's own set has a result (one that counts as met, one "không áp
+    # dụng"): the rates per criterion and the criteria matrix read these instead of the results.
+    assessed_bits = models.BigIntegerField(_("các tiêu chí đã có kết quả"), db_default=0)
+    met_bits = models.BigIntegerField(_("các tiêu chí đạt (kể cả không áp dụng)"), db_default=0)
+    not_applicable_bits = models.BigIntegerField(_("các tiêu chí không áp dụng"), db_default=0)
+    # Results whose criterion is not a criterion of the sheet's set (numbered up to 62): none, normally; the bits
+    # leave them out, so a figure over such a sheet is counted from the results.
+    outside_set = models.IntegerField(_("số kết quả của tiêu chí ngoài bộ tiêu chí của bảng chấm"), db_default=0)
+    # Route (2) of the standard (criteria.selectors): the latest year up to this sheet's year with an approved
+    # sheet of a basic commune set, and whether a sheet of that year met every criterion of its set.
+    approved_year = models.IntegerField(_("năm gần nhất có bảng chấm đã phê duyệt"), null=True, blank=True)
+    approved_met = models.BooleanField(_("bảng chấm đã phê duyệt năm đó đạt đủ tiêu chí"), db_default=False)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp của bảng chấm")
+        verbose_name_plural = _("số liệu tổng hợp của bảng chấm")
+        # Nobody is given rights on it: no admin page, no import, no history.
+        default_permissions = ()
+
+    def __str__(self):
+        return _("{sheet}: đạt {met}/{assessed}").format(
+            sheet=self.commune_year_id, met=self.met, assessed=self.assessed
+        )
 
 
 class Assessment(TrackedModel):

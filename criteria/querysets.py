@@ -2,7 +2,9 @@
 
 The reports call these methods: their names and the shape of what they return are kept stable.
 Everything is one SQL query (aggregates, annotations, subqueries); nothing loops over rows in
-Python and nothing is stored that could drift from the assessments.
+Python. A sheet's counts of results ("criteria met") are read from CommuneYearSummary, which the
+database itself keeps in step with the assessments (criteria.summary: triggers, recounted by
+`manage.py rebuild_criteria_summary`); nothing else is stored.
 
 The rule for "không áp dụng" (a criterion that does not apply to a commune, e.g. no market in
 its plan): it is left out of what the commune must meet, so it counts towards "criteria met".
@@ -19,7 +21,7 @@ Typical calls::
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.db import models
@@ -29,7 +31,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -119,12 +120,34 @@ def _set_size(set_ref):
 
 
 def _status_count(commune_year_ref, statuses=None):
-    """The number of results of the commune-year `commune_year_ref` points at (with one of `statuses`)."""
+    """The number of results of the commune-year `commune_year_ref` points at (with one of `statuses`), counted
+    from the assessments: what CommuneYearSummary holds (see summary_count), for the tests that check it."""
     rows = _model("Assessment").objects.filter(commune_year=OuterRef(commune_year_ref))
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
     counts = rows.order_by().values("commune_year").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+def summary_count(column: str, path: str = "") -> Coalesce:
+    """A sheet's count from its CommuneYearSummary row (criteria.summary): `column` is "assessed", "met" (đạt or
+    không áp dụng), "not_met" or "not_applicable"; `path` leads from the rows to their commune-year ("" when the
+    rows are commune-years, "commune_year__" from assessments). One join instead of counting the sheet's results."""
+    return Coalesce(F(f"{path}summary__{column}"), 0, output_field=models.IntegerField())
+
+
+def every_set_size() -> dict[int, int]:
+    """{set id: number of criteria} of every set (a handful of rows), read once for a figure over many sheets."""
+    return dict(_model("CriteriaSet").objects.order_by().annotate(n=Count("criteria")).values_list("pk", "n"))
+
+
+def _sizes_case(field: str, sizes: dict[int, int]) -> Case:
+    """The size of the set `field` names, from {set id: number of criteria} read once (0 for another set)."""
+    return Case(
+        *(When(**{field: pk}, then=Value(n)) for pk, n in sizes.items()),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
 
 
 def _meets_all():
@@ -134,6 +157,9 @@ def _meets_all():
         output_field=BooleanField(),
     )
 
+
+# The highest criterion number the summary's bits hold (criteria.summary.MAX_BIT).
+MAX_BIT = 62
 
 # A LIMIT no area reaches: sliced, rows stay a subquery PostgreSQL does not inline (see area_summary).
 NO_LIMIT = 10**9
@@ -204,25 +230,29 @@ class _AreaYearSetMixin:
 
 
 class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
-    def with_met(self):
+    def with_results(self):
+        """Commune-years with at least one result recorded (a sheet opened and left empty is not assessed)."""
+        return self.filter(summary__assessed__gt=0)
+
+    def with_met(self, sizes: dict[int, int] | None = None):
         """Annotate each commune-year with
 
         - `met`: its criteria đạt or không áp dụng (see the module docstring)
         - `set_size`: the number of criteria in its set
         - `meets_all`: every criterion of the set met (a criterion with no result is not met)
 
-        Correlated subqueries, so a page of 50 rows counts only those 50 commune-years.
+        `met` comes from the sheet's CommuneYearSummary row (one join). `sizes` ({set id: number of
+        criteria}, criteria.selectors.set_sizes) spares a count of the set's criteria per row when many rows are read.
         """
-        return self.annotate(met=_status_count("pk", COUNTS_AS_MET), set_size=_set_size("criteria_set")).annotate(
-            meets_all=_meets_all()
-        )
+        size = _set_size("criteria_set") if sizes is None else _sizes_case("criteria_set", sizes)
+        return self.annotate(met=summary_count("met"), set_size=size).annotate(meets_all=_meets_all())
 
-    def with_counts(self):
+    def with_counts(self, sizes: dict[int, int] | None = None):
         """with_met() plus `not_met`, `not_applicable` and `assessed` (results recorded at all)."""
-        return self.with_met().annotate(
-            not_met=_status_count("pk", [AssessmentStatus.NOT_MET]),
-            not_applicable=_status_count("pk", [AssessmentStatus.NOT_APPLICABLE]),
-            assessed=_status_count("pk"),
+        return self.with_met(sizes).annotate(
+            not_met=summary_count("not_met"),
+            not_applicable=summary_count("not_applicable"),
+            assessed=summary_count("assessed"),
         )
 
     def with_figures(self, on: datetime.date, criteria_set=None):
@@ -237,9 +267,9 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         """
         from criteria import selectors
 
-        return self.with_counts().annotate(
+        return self.with_counts(every_set_size()).annotate(
             recognised=selectors.recognition_in_force(on, "commune", criteria_set=criteria_set),
-            reached=selectors.reached_expression(on, "commune", criteria_set=criteria_set),
+            reached=selectors.reached_expression(on, "commune", criteria_set=criteria_set, sheet=""),
         )
 
     def reached_standard(self, on: datetime.date, criteria_set=None):
@@ -253,12 +283,92 @@ class CommuneYearQuerySet(_AreaYearSetMixin, models.QuerySet):
         {"communes": commune-years counted, "average_met": Decimal with one decimal or None,
          "all_met": how many met every criterion of their set, "band_19", "band_15_18", "band_10_14",
          "band_5_9", "band_under_5": commune-years per band of criteria met}
+
+        One aggregate over the sheets' summary rows (criteria.summary), the set sizes read first.
         """
-        has_results = Exists(_model("Assessment").objects.filter(commune_year=OuterRef("pk")))
-        rows = self.order_by().filter(has_results).with_met().annotate(key=F("pk"))
-        # The LIMIT keeps the rows a subquery of their own: PostgreSQL would otherwise inline it and count each
-        # sheet's criteria once per aggregate naming `met` (eight times; seconds over a whole country).
-        return rows[:NO_LIMIT].aggregate(**_summary_aggregates(bands))
+        rows = self.order_by().with_results().with_met(every_set_size()).annotate(key=F("pk"))
+        return rows.aggregate(**_summary_aggregates(bands))
+
+    # --- read from the sheets' summary bits (criteria.summary) -------------------------------------
+
+    def _without_outside_results(self) -> bool:
+        """Whether no sheet here has a result outside its own set, so that its summary bits say everything."""
+        return not self.filter(summary__outside_set__gt=0).exists()
+
+    def criterion_rates(self) -> list[dict]:
+        """Each criterion's achievement rate over these sheets' results, weakest first: the dicts of
+        AssessmentQuerySet.criterion_rates ({"criterion", "number", "name", "criteria_set", "assessed", "met",
+        "rate"}), added up from the sheets' summary bits (one row per sheet instead of one per result). Counted from
+        the results when a sheet holds a result outside its set (never, normally)."""
+        sheets = self.order_by()
+        if not sheets._without_outside_results():
+            return list(_model("Assessment").objects.filter(commune_year__in=sheets.values("pk")).criterion_rates())
+        criteria = {
+            (c.criteria_set_id, c.number): c
+            for c in _model("Criterion").objects.filter(
+                criteria_set__in=sheets.values("criteria_set"), number__gte=1, number__lte=MAX_BIT
+            )
+        }
+        numbers = sorted({number for _set, number in criteria})
+        measures = {}
+        for n in numbers:
+            measures[f"assessed_{n}"] = models.Sum(F("summary__assessed_bits").bitrightshift(n).bitand(1))
+            measures[f"met_{n}"] = models.Sum(F("summary__met_bits").bitrightshift(n).bitand(1))
+        rows = []
+        for figures in sheets.values("criteria_set").annotate(**measures).order_by() if numbers else []:
+            for n in numbers:
+                criterion = criteria.get((figures["criteria_set"], n))
+                assessed, met = int(figures[f"assessed_{n}"] or 0), int(figures[f"met_{n}"] or 0)
+                if criterion is None or not assessed:
+                    continue
+                rows.append(
+                    {
+                        "criterion": criterion.pk,
+                        "number": n,
+                        "name": criterion.name,
+                        "criteria_set": criterion.criteria_set_id,
+                        "assessed": assessed,
+                        "met": met,
+                        "rate": percent_to_tenth(met, assessed),
+                    }
+                )
+        return sorted(rows, key=lambda r: (r["rate"], r["number"], r["criteria_set"]))
+
+    def statuses_by_number(self) -> dict[int, dict[int, str]]:
+        """{commune-year id: {criterion number: status}} of these sheets, decoded from their summary bits (one row
+        per sheet); from the results themselves when a sheet holds a result outside its set."""
+        if not self._without_outside_results():
+            rows = (
+                _model("Assessment")
+                .objects.filter(commune_year__in=self.values("pk"))
+                .order_by()
+                .values_list("commune_year_id", "criterion__number", "status")
+            )
+            cells: dict[int, dict[int, str]] = {}
+            for sheet, number, status in rows:
+                cells.setdefault(sheet, {})[number] = status
+            return cells
+        met, not_met, not_applicable = AssessmentStatus.MET, AssessmentStatus.NOT_MET, AssessmentStatus.NOT_APPLICABLE
+        cells = {}
+        rows = self.order_by().values_list(
+            "pk", "summary__assessed_bits", "summary__met_bits", "summary__not_applicable_bits"
+        )
+        for sheet, assessed, counted, na in rows:
+            if not assessed:
+                continue
+            statuses = {}
+            while assessed:
+                low = assessed & -assessed
+                number = low.bit_length() - 1
+                statuses[number] = not_applicable if na & low else met if counted & low else not_met
+                assessed ^= low
+            cells[sheet] = statuses
+        return cells
+
+
+def percent_to_tenth(part: int, whole: int) -> Decimal:
+    """part / whole as a percentage with one decimal, half up (as people round): 247 of 2000 -> 12.4."""
+    return (Decimal(part * 100) / Decimal(whole)).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
@@ -270,7 +380,7 @@ class AssessmentQuerySet(_AreaYearSetMixin, models.QuerySet):
 
     def with_commune_year_met(self):
         """Annotate `commune_year_met`: the criteria met by the commune-year each result belongs to."""
-        return self.annotate(commune_year_met=_status_count("commune_year", COUNTS_AS_MET))
+        return self.annotate(commune_year_met=summary_count("met", "commune_year__"))
 
     def met_counts(self):
         """One row per commune-year in this queryset, as dicts:

@@ -50,7 +50,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from criteria.choices import COUNTS_AS_MET, ApprovalStatus, RecognitionAction, SetLevel
+from criteria.choices import ApprovalStatus, RecognitionAction, SetLevel
 
 # Recognition under any commune-level set (basic, advanced, model) means the commune met the basic
 # NTM standard; the yearly sheets of the basic set decide the other route.
@@ -125,11 +125,13 @@ def set_sizes(criteria_set=None) -> dict[int, int]:
     return dict(rows.values_list("pk", "n"))
 
 
-def met_all_in_latest_approved_year(
+def met_all_in_latest_approved_year_counted(
     day: datetime.date, commune_ref: str = "pk", *, criteria_set=None, sizes: dict | None = None
 ) -> Exists:
-    """(2) The latest approved year up to `day`'s year with results meets every criterion, not revoked since."""
-    from criteria.querysets import _status_count
+    """(2) counted from the sheets themselves: the latest approved year up to `day`'s year with results meets every
+    criterion, not revoked since. The definition that CommuneYearSummary's approved_year and approved_met hold for
+    the basic sets (the tests compare them); the figures of a narrowed set (`criteria_set`) are counted this way."""
+    from criteria.querysets import summary_count
 
     CommuneYear, Recognition = _model("CommuneYear"), _model("Recognition")
     sizes = set_sizes(criteria_set) if sizes is None else sizes
@@ -162,17 +164,66 @@ def met_all_in_latest_approved_year(
             year=Subquery(latest_year),
             approval_status=ApprovalStatus.APPROVED,
         )
-        .annotate(met=_status_count("pk", COUNTS_AS_MET), size=size)
+        .annotate(met=summary_count("met"), size=size)
         .filter(met__gte=F("size"))
         .filter(~Exists(revoked))
     )
     return Exists(complete)
 
 
-def own_standard(day: datetime.date, commune_ref: str = "pk", criteria_set=None, sizes=None) -> Q:
-    """(1) or (2): the commune's own recognition or approved sheet, without the lineage carry."""
-    return Q(recognition_in_force(day, commune_ref, criteria_set=criteria_set)) | Q(
-        met_all_in_latest_approved_year(day, commune_ref, criteria_set=criteria_set, sizes=sizes)
+def _revoked_since(day: datetime.date, commune_ref, year_ref):
+    """Revocations of the commune, dated up to `day`, of a year from `year_ref` on: they undo route (2)."""
+    return _model("Recognition").objects.filter(
+        commune=commune_ref,
+        action=RecognitionAction.REVOKE,
+        criteria_set__level__in=COMMUNE_SET_LEVELS,
+        decision_date__lte=day,
+        year__gte=year_ref,
+    )
+
+
+def met_all_in_latest_approved_year(
+    day: datetime.date,
+    commune_ref: str = "pk",
+    *,
+    criteria_set=None,
+    sizes: dict | None = None,
+    sheet: str | None = None,
+) -> Q:
+    """(2) The latest approved year up to `day`'s year with results meets every criterion, not revoked since.
+
+    Read from CommuneYearSummary (approved_year, approved_met: kept by the database, criteria.summary) instead
+    of counting: the row of the commune's latest sheet up to `day`'s year (one index probe), or, with `sheet`
+    (the path from the outer rows to a commune-year of that commune, "" when the rows are commune-years), that
+    sheet's own row when it is of `day`'s year (no probe at all). A narrowed set (`criteria_set`) is counted
+    (met_all_in_latest_approved_year_counted).
+    """
+    if criteria_set is not None:
+        return Q(met_all_in_latest_approved_year_counted(day, commune_ref, criteria_set=criteria_set, sizes=sizes))
+    CommuneYear, Summary = _model("CommuneYear"), _model("CommuneYearSummary")
+    latest = CommuneYear.objects.filter(commune=OuterRef(OuterRef(commune_ref)), year__lte=day.year).order_by("-year")
+    probe = Q(
+        Exists(
+            Summary.objects.filter(commune_year=Subquery(latest.values("pk")[:1]), approved_met=True).filter(
+                ~Exists(_revoked_since(day, OuterRef(OuterRef(commune_ref)), OuterRef("approved_year")))
+            )
+        )
+    )
+    if sheet is None:
+        return probe
+    own = Q(**{f"{sheet}summary__approved_met": True}) & ~Q(
+        Exists(_revoked_since(day, OuterRef(commune_ref), OuterRef(f"{sheet}summary__approved_year")))
+    )
+    this_year = Q(**{f"{sheet}year": day.year})
+    # Evaluated left to right: a sheet of the day's year never runs the probe.
+    return (this_year & own) | (~this_year & probe)
+
+
+def own_standard(day: datetime.date, commune_ref: str = "pk", criteria_set=None, sizes=None, sheet=None) -> Q:
+    """(1) or (2): the commune's own recognition or approved sheet, without the lineage carry (`sheet`: see
+    met_all_in_latest_approved_year)."""
+    return Q(recognition_in_force(day, commune_ref, criteria_set=criteria_set)) | met_all_in_latest_approved_year(
+        day, commune_ref, criteria_set=criteria_set, sizes=sizes, sheet=sheet
     )
 
 
@@ -258,15 +309,17 @@ def reached_standard_on(
     sizes: dict | None = None,
     dates: list | None = None,
     reached_before: dict | None = None,
+    sheet: str | None = None,
 ) -> Q:
     """The commune named by `commune_ref` (a path to a unit id in the outer query) had reached standard on `day`.
 
     `criteria_set` (instance, pk or code) narrows recognitions and sheets to one set (the advanced
     set's own figures); the lineage carry applies to the national standard only. `sizes` (set_sizes()) and
-    `dates` (succession_dates()) let a page that asks for several days read them once.
+    `dates` (succession_dates()) let a page that asks for several days read them once. `sheet`: the path to a
+    commune-year of the commune in the outer rows, whose summary row answers route (2) for `day`'s year
+    (met_all_in_latest_approved_year).
     """
-    sizes = set_sizes(criteria_set) if sizes is None else sizes
-    reached = own_standard(day, commune_ref, criteria_set, sizes)
+    reached = own_standard(day, commune_ref, criteria_set, sizes, sheet=sheet)
     if lineage and criteria_set is None:
         carried = carried_through_lineage(day, commune_ref, sizes=sizes, dates=dates, reached_before=reached_before)
         if carried:

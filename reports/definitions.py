@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from criteria import selectors
 from criteria.choices import CommuneGroup, TargetBasis
-from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorResult
+from criteria.models import CriteriaSet, Indicator, IndicatorResult
 from criteria.querysets import bands_for
 from divisions.choices import UnitLevel
 from meetings.choices import TaskStatus
@@ -191,34 +191,27 @@ class SponsorScorecard(Report):
         as_of, since_year = filterset.params["as_of"], filterset.params.get("since_year")
         since = datetime.date(since_year, 1, 1) if since_year else None
         scope = filterset.qs
+        started = scope.started_by(as_of, since=since)
+        # Each commune's standard is judged once, for the rows and the totals alike.
+        reached = started.reached_commune_ids(as_of)
+        figures = Organisation.objects.scorecard_figures(as_of=as_of, since=since, assignments=scope, reached=reached)
+        organisations = Organisation.objects.filter(pk__in=list(figures)).values("pk", "name", "short_name", "kind")
         rows = [
             {
-                "organisation_id": r["pk"],
-                "organisation": r["name"],
-                "short_name": r["short_name"],
-                "kind": r["kind"],
-                "communes": r["communes_sponsored"],
-                "communes_reached": r["communes_reached"],
-                "support_value_vnd": r["support_value_vnd"],
-                "initiatives": r["initiative_count"],
-                "last_activity": r["last_activity_on"],
+                "organisation_id": o["pk"],
+                "organisation": o["name"],
+                "short_name": o["short_name"],
+                "kind": o["kind"],
+                "communes": figures[o["pk"]]["communes_sponsored"],
+                "communes_reached": figures[o["pk"]]["communes_reached"],
+                "support_value_vnd": figures[o["pk"]]["support_value_vnd"],
+                "initiatives": figures[o["pk"]]["initiative_count"],
+                "last_activity": figures[o["pk"]]["last_activity_on"],
             }
-            for r in Organisation.objects.scorecard(as_of=as_of, since=since, assignments=scope)
-            .values(
-                "pk",
-                "name",
-                "short_name",
-                "kind",
-                "communes_sponsored",
-                "communes_reached",
-                "support_value_vnd",
-                "initiative_count",
-                "last_activity_on",
-            )
-            .order_by("-communes_sponsored", "-communes_reached", "name")
+            for o in organisations
         ]
-        started = scope.started_by(as_of, since=since)
-        totals = started.coverage(as_of=as_of)
+        rows.sort(key=lambda r: (-r["communes"], -r["communes_reached"], r["organisation"]))
+        totals = started.coverage(as_of=as_of, reached=reached)
         totals["support_value_vnd"] = SupportRecord.objects.for_assignments(started).between(since, as_of).total_value()
         totals["initiatives"] = Initiative.objects.filter(assignment__in=started.values("pk")).count()
         return {"totals": totals, "rows": rows}
@@ -243,7 +236,7 @@ def _commune_years(filterset):
     sheets = filterset.qs
     if not filterset.params.get("criteria_set"):
         sheets = sheets.national()
-    return sheets.filter(Exists(Assessment.objects.filter(commune_year=OuterRef("pk"))))
+    return sheets.with_results()
 
 
 def _with_standard(sheets, filterset):
@@ -380,7 +373,7 @@ class CriteriaSummary(Report):
         }
         rows = [
             {**{k: r[k] for k in ("number", "name", "assessed", "met")}, "rate": _one_decimal(r["rate"])}
-            for r in Assessment.objects.filter(commune_year__in=sheets.values("pk")).criterion_rates()
+            for r in sheets.criterion_rates()
         ]
         return {"totals": totals, "rows": rows}
 

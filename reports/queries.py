@@ -35,7 +35,7 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, ExtractYear, NullIf, TruncMonth
 
 from criteria.choices import COUNTS_AS_MET, SetLevel
-from criteria.models import Assessment, Criterion, Target
+from criteria.models import CommuneYear, Criterion, Target
 from criteria.querysets import NO_LIMIT, _RoundToTenth
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
@@ -90,17 +90,10 @@ def with_target_year(commune_years):
 
 def matrix_cells(sheets) -> dict[int, dict[int, str]]:
     """{commune-year id: {criterion number: status}} of `sheets` (a queryset or a list of ids) in one
-    query: the sheets' assessments off the (commune_year, criterion) index instead of one subquery per cell."""
-    ids = sheets if isinstance(sheets, list) else sheets.values("pk")
-    cells: dict[int, dict[int, str]] = {}
-    rows = (
-        Assessment.objects.filter(commune_year__in=ids)
-        .order_by()
-        .values_list("commune_year_id", "criterion__number", "status")
-    )
-    for sheet, number, status in rows:
-        cells.setdefault(sheet, {})[number] = status
-    return cells
+    query: decoded from the sheets' summary rows (criteria.summary) instead of reading their results."""
+    if isinstance(sheets, list):
+        sheets = CommuneYear.objects.filter(pk__in=sheets)
+    return sheets.statuses_by_number()
 
 
 def matrix_totals(rows) -> dict:

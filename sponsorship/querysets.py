@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
 from criteria.selectors import reached_standard_on
@@ -170,16 +170,24 @@ class AssignmentQuerySet(models.QuerySet):
         }
         return [{**rows[role], "label": label} for role, label in AssignmentRole.choices if role in rows]
 
-    def coverage(self, *, as_of: datetime.date) -> dict[str, int]:
+    def reached_commune_ids(self, as_of: datetime.date) -> list[int]:
+        """The ids of these assignments' communes that had reached standard on `as_of`: each commune judged once,
+        however many assignments it has (one query; a page that counts them several ways reads them once)."""
+        return list(self.communes().filter(reached_standard_on(as_of)).values_list("pk", flat=True))
+
+    def coverage(self, *, as_of: datetime.date, reached: list[int] | None = None) -> dict[str, int]:
         """{"organisations", "communes", "communes_reached"}: how many distinct organisations and communes
-        these assignments hold, and how many of those communes had reached standard on `as_of`.
+        these assignments hold, and how many of those communes had reached standard on `as_of`
+        (`reached`: these assignments' reached_commune_ids(as_of) when already read).
 
         Narrow first (``.as_of(day)`` for a snapshot, ``.started_by(day)`` for "since …")."""
         communes = self.communes()
         return {
             "organisations": self.organisations().count(),
             "communes": communes.count(),
-            "communes_reached": communes.filter(reached_standard_on(as_of)).count(),
+            "communes_reached": len(reached)
+            if reached is not None
+            else communes.filter(reached_standard_on(as_of)).count(),
         }
 
     def with_commune_reached(self, as_of: datetime.date):
@@ -377,6 +385,51 @@ class OrganisationQuerySet(models.QuerySet):
         if only_active:
             qs = qs.filter(communes_sponsored__gt=0)
         return qs
+
+    def scorecard_figures(
+        self,
+        *,
+        as_of: datetime.date,
+        since: datetime.date | None = None,
+        assignments: Iterable | None = None,
+        reached: list[int] | None = None,
+    ) -> dict[int, dict]:
+        """The figures of scorecard() for these organisations, as {organisation id: {"communes_sponsored",
+        "communes_reached", "support_value_vnd", "initiative_count", "last_activity_on"}}, of the organisations
+        with at least one such assignment: the same definitions, counted in four grouped queries over the
+        assignments, support records, initiatives and activities in scope (a hash aggregate each) instead of
+        subqueries per organisation, for a whole country's 3,000 organisations. `reached`: the scope's
+        reached_commune_ids(as_of) when already read."""
+        from sponsorship.models import Activity, Assignment, Initiative, SupportRecord
+
+        scope = (assignments if assignments is not None else Assignment.objects.all()).started_by(as_of, since=since)
+        scope = scope.filter(organisation__in=self.values("pk")).order_by()
+        if reached is None:
+            reached = scope.reached_commune_ids(as_of)
+        figures = {
+            row["organisation"]: {
+                "communes_sponsored": row["communes_sponsored"],
+                "communes_reached": row["communes_reached"],
+                "support_value_vnd": 0,
+                "initiative_count": 0,
+                "last_activity_on": None,
+            }
+            for row in scope.values("organisation").annotate(
+                communes_sponsored=Count("commune", distinct=True),
+                communes_reached=Count("commune", distinct=True, filter=Q(commune__in=reached)),
+            )
+        }
+        mine = {"assignment__in": scope.values("pk")}
+        by_organisation = ("assignment__organisation",)
+        support = SupportRecord.objects.filter(**mine).between(since, as_of).order_by().values(*by_organisation)
+        for row in support.annotate(v=Sum("value_vnd")):
+            figures[row["assignment__organisation"]]["support_value_vnd"] = row["v"] or 0
+        for row in Initiative.objects.filter(**mine).order_by().values(*by_organisation).annotate(n=Count("pk")):
+            figures[row["assignment__organisation"]]["initiative_count"] = row["n"]
+        visits = Activity.objects.filter(**mine, date__lte=as_of).order_by().values(*by_organisation)
+        for row in visits.annotate(last=Max("date")):
+            figures[row["assignment__organisation"]]["last_activity_on"] = row["last"]
+        return figures
 
     def with_assignment_counts(self):
         """Annotate `assignment_count` and `commune_count` (distinct communes, all time): for list pages."""

@@ -113,7 +113,8 @@ ROLE_PERMISSIONS: dict[str, dict] = {
 
 
 def project_models(apps=global_apps):
-    """(app_label, model_name, model) of every model a role can be given, history tables left out."""
+    """(app_label, model_name, model) of every model a role can be given: history tables and models without
+    permissions (`default_permissions = ()`) left out."""
     for app_label in PROJECT_APPS:
         try:
             config = apps.get_app_config(app_label)
@@ -123,6 +124,8 @@ def project_models(apps=global_apps):
             name = model._meta.model_name
             if name.startswith("historical") or f"{app_label}.{name}" in INTERNAL_MODELS:
                 continue
+            if not model._meta.default_permissions:
+                continue  # derived data nobody is given rights on (e.g. a summary kept by the database)
             yield app_label, name, model
 
 
