@@ -284,6 +284,8 @@ def done_message(commune_year, action: str) -> str:
 
 
 def refusal_for_status(user, status, path_name, commune_year=None):
+    if status not in (S.APPROVED, S.SUBMITTED, S.VERIFIED):
+        return None  # a draft (the usual case): nothing refused, no name to build
     what = str(commune_year) if commune_year is not None else _("kết quả của xã trong năm")
     if status == S.APPROVED:
         return _(
@@ -348,15 +350,17 @@ class CommuneYearWorkflow(hooks.Workflow):
         # The sheets with their communes: a refusal names the commune and the year ("Xã Kỳ Tiến – năm 2017").
         sheets = self._model()._default_manager.filter(pk__in=ids).select_related("commune__parent").in_bulk()
         holder = user if user is not None else _Nobody()
+        messages = {}  # sheet id -> its refusal (or None), judged once however many results it holds
+        for pk, sheet in sheets.items():
+            parent = sheet.commune.parent
+            path = path_of_parent_level(parent.level if parent is not None else None)
+            message = refusal_for_status(holder, sheet.approval_status, path, sheet)
+            messages[pk] = str(message) if message is not None else None
         out = {}
         for obj in objs:
-            sheet = sheets.get(getattr(obj, f"{link}_id", None))
-            if sheet is not None:
-                parent = sheet.commune.parent
-                path = path_of_parent_level(parent.level if parent is not None else None)
-                message = refusal_for_status(holder, sheet.approval_status, path, sheet)
-                if message is not None:
-                    out[id(obj)] = str(message)
+            message = messages.get(getattr(obj, f"{link}_id", None))
+            if message is not None:
+                out[id(obj)] = message
         return out
 
     def approved_only(self, queryset):

@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ntm_site.text import fold
+from ntm_site.value_lists import pks_of_keys
 
 from . import batches
 from .errors import WorkbookError, show_value
@@ -479,10 +480,26 @@ class ImportEngine:
     # --- writing ---------------------------------------------------------------------
 
     def _load_existing(self, keys):
-        """Existing rows for these natural keys: one query per IN-batch of the widest key field."""
+        """Existing rows for these natural keys.
+
+        PostgreSQL: one query, the keys bound as one array per key column and matched exactly
+        (`value_lists.pks_of_keys`). Elsewhere (or with a NULL in a key): one query per IN-batch of
+        the widest key field.
+        """
         if not keys:
             return {}
         attnames = [f.attname for f in self.key_fields]
+        qs = self.resource.get_queryset()
+        # Plain tuples turned into instances directly: Model.__init__ per row costs more than the query.
+        columns = [f.attname for f in self.opts.concrete_fields]
+        positions = [columns.index(a) for a in attnames]
+        make = self._factory.from_db
+        matching = pks_of_keys(self.model, attnames, keys)
+        if matching is not None:
+            qs = qs.filter(pk__in=matching)
+            if self._key_is_unique():
+                qs = qs.order_by()  # one row per key: the list's ordering (joins, a sort) decides nothing
+            return {tuple(values[p] for p in positions): make(columns, values) for values in qs.values_list(*columns)}
         sets = [set() for _ in attnames]
         for key in keys:
             for i, value in enumerate(key):
@@ -495,16 +512,19 @@ class ImportEngine:
             base &= _in_q(attname, sets[i])
         found = {}
         wide_values = list(sets[widest])
-        qs = self.resource.get_queryset()
-        # Plain tuples turned into instances directly: Model.__init__ per row costs more than the query.
-        columns = [f.attname for f in self.opts.concrete_fields]
-        positions = [columns.index(a) for a in attnames]
-        make = self._factory.from_db
         for start in range(0, len(wide_values), IN_BATCH):
             part = wide_values[start : start + IN_BATCH]
             for values in qs.filter(base & _in_q(attnames[widest], part)).values_list(*columns):
                 found[tuple(values[p] for p in positions)] = make(columns, values)
         return found
+
+    def _key_is_unique(self) -> bool:
+        """Whether the database holds at most one row per natural key (a unique constraint on its fields)."""
+        names = {f.name for f in self.key_fields}
+        together = [set(fields) for fields in self.opts.unique_together]
+        together += [set(c.fields) for c in self.opts.total_unique_constraints]
+        together += [{f.name} for f in self.key_fields if f.unique]
+        return any(fields <= names for fields in together)
 
     def writer_for(self, model) -> BulkWriter:
         """A BulkWriter for another model, writing history with this import's user and batch.

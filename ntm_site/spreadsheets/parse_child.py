@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import json
 import marshal
 import re
@@ -152,15 +153,17 @@ def _scan(zf, info, handler, **kwargs):
 
 
 def _no_doctype(events, name):
-    """No OOXML or ODF part has a DTD: a part that declares one (entities, bombs) is refused."""
-    first = True
+    """No OOXML or ODF part has a DTD: a part that declares one (entities, bombs) is refused.
+
+    Judged on the first event; the rest go on unwrapped (a sheet is hundreds of thousands of events).
+    """
+    events = iter(events)
     for event, elem in events:
-        if first:
-            first = False
-            docinfo = elem.getroottree().docinfo
-            if docinfo.doctype or docinfo.internalDTD is not None:
-                raise Refusal("doctype", part=name)
-        yield event, elem
+        docinfo = elem.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            raise Refusal("doctype", part=name)
+        return itertools.chain([(event, elem)], events)
+    return events
 
 
 def _drop_done(elem):
@@ -205,6 +208,10 @@ def _drain(events):
 
 
 def _text_length(elem) -> int:
+    if len(elem) == 1:  # <is><t>…</t></is>, <si><t>…</t></si>: the usual string, one text node
+        (t,) = elem
+        if not len(t) and not t.tail and not elem.text:
+            return len(t.text or "")
     return sum(len(t) for t in elem.itertext())
 
 
@@ -227,42 +234,52 @@ def _styles(events, limits):
         _drop_done(elem)
 
 
+_ROW, _CELL, _INLINE, _MERGE = _MAIN + "row", _MAIN + "c", _MAIN + "is", _MAIN + "mergeCell"
+
+
 def _sheet(events, sheet, limits):
+    """Rows, cells, inline strings and merged ranges of a sheet part (the events of those four tags only)."""
     extent = Extent(sheet, limits)
     cap = limits["max_string_chars"]
     row = col = merged = 0
+    columns = {}  # "AB" -> 28: a sheet repeats the same few column letters on every row
+    match = _REF.match
     for event, elem in events:
-        tag = _strip(elem.tag)
+        tag = elem.tag
         if event == "end":
-            if tag == "mergeCell":
+            if tag == _CELL:
+                if len(elem):  # a value, a formula or an inline string: an empty styled cell costs nothing
+                    extent.add(max(row, 1), col)
+            elif tag == _MERGE:
                 # Each merged range is a pair of corners to calamine, but the reader fills every cell it covers.
                 merged += 1
                 if merged > limits["max_merged"]:
                     raise Refusal("merged_count", sheet=sheet, limit=limits["max_merged"])
                 _drop_done(elem)
-            elif tag == "is":
+            elif tag == _INLINE:
                 n = _text_length(elem)
                 if n > cap:
                     raise Refusal("string", where=cell_name(max(row, 1), max(col, 1)), chars=n, limit=cap)
-            elif tag == "c":
-                if len(elem):  # a value, a formula or an inline string: an empty styled cell costs nothing
-                    extent.add(max(row, 1), col)
-            elif tag == "row":
+            elif tag == _ROW:
                 _drop_done(elem)
             continue
-        if tag == "row":
-            r = elem.get("r")
-            row = int(r) if r and r.isdigit() and len(r) < 10 else row + 1
-            col = 0
-        elif tag == "c":
+        if tag == _CELL:
             ref = elem.get("r")
-            found = parse_ref(ref)
-            if found:
-                row, col = found
+            m = match(ref.strip()) if ref else None  # parse_ref(), its column letters memoised
+            if m:
+                letters = m.group(1)
+                col = columns.get(letters)
+                if col is None:
+                    col = columns[letters] = column_number(letters)
+                row = int(m.group(2))
             elif ref and ref.strip():
                 raise Refusal("corrupt")
             else:
                 col += 1  # a cell without a reference takes the next column
+        elif tag == _ROW:
+            r = elem.get("r")
+            row = int(r) if r and r.isdigit() and len(r) < 10 else row + 1
+            col = 0
 
 
 def check_ods(zf: zipfile.ZipFile, limits: dict) -> None:
