@@ -123,7 +123,9 @@ def test_table_rows_written_as_text_read_back_as_openpyxl_writes_them():
     assert len(fast) == len(ROWS)
     assert fast == reference
     ws = load_workbook(io.BytesIO(_fast(ROWS))).active
-    assert ws["A3"].value == "'=SUM(A1:A9) viết như công thức"  # never a formula
+    # Never a formula: text, shown as stored, with Excel's quote prefix (no visible apostrophe).
+    assert ws["A3"].value == "=SUM(A1:A9) viết như công thức" and ws["A3"].data_type == "s"
+    assert ws["A3"].quotePrefix and not ws["A4"].quotePrefix
     assert ws["A4"].value == "  cách đầu và cuối  "  # spaces kept
     assert ws["G2"].value == datetime.datetime(2021, 12, 15) and ws["G2"].number_format == "dd/mm/yyyy"
     assert ws["K2"].fill.fgColor.rgb.endswith("C6EFCE") and ws["K3"].fill.fgColor.rgb.endswith("FFC7CE")
