@@ -29,8 +29,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
+from ntm_site import jobs
+from ntm_site.jobs.sizes import background_rows
+
 from .engine import PREVIEW_ROWS
 from .formats import EXPORT_FORMATS
+from .jobs import confirm_key, queue_import
 from .reader import max_upload_bytes, size_in_mb
 from .registry import template_label
 from .services import workbook_import
@@ -139,6 +143,51 @@ class WorkbookImportExportMixin(ImportExportMixin):
         data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
         return file_format.export_data(data)
 
+    # --- exports too large for a web request: a background job (ntm_site.jobs) -------------
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if getattr(request, "ntm_in_worker", False) or not background_rows(queryset):
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        from ntm_site.jobs.admin_export import queue_export
+
+        job = queue_export(
+            self,
+            request,
+            label=_("Xuất {what} ra tệp .{ext}").format(
+                what=self.model._meta.verbose_name_plural, ext=file_format.get_extension()
+            ),
+        )
+        messages.info(request, _("Danh sách dài: tệp đang được tạo chạy nền; tải về ở trang này khi xong."))
+        return HttpResponseRedirect(jobs.page_url(job))
+
+    def background_export(self, request, run) -> jobs.Outcome:
+        """The export of the replayed request (ntm_site.jobs.admin_export), in the worker."""
+        request.ntm_in_worker = True
+        if not self.has_export_permission(request):
+            return jobs.Outcome(ok=False, message=_("Bạn không còn quyền xuất danh sách này."))
+        formats = self.get_export_formats()
+        queryset = self.get_export_queryset(request)
+        form = self.get_export_form_class()(formats, self.get_export_resource_classes(request), data=request.POST)
+        if not form.is_valid():
+            return jobs.Outcome(ok=False, message=_("Yêu cầu xuất không hợp lệ: {errors}").format(errors=form.errors))
+        if "export_items" in request.POST:  # the export action of selected rows
+            queryset = queryset.filter(pk__in=request.POST.getlist("export_items"))
+        file_format = formats[int(form.cleaned_data["format"])]()
+        total = queryset.count()
+        run.progress(total=total)
+        content = self.get_export_data(file_format, request, queryset, encoding=self.to_encoding, export_form=form)
+        if isinstance(content, str):
+            content = content.encode(self.to_encoding or "utf-8")
+        return jobs.Outcome(
+            message=_("Đã xuất {n} dòng.").format(n=total),
+            content=content,
+            filename=self.get_export_filename(request, queryset, file_format),
+            content_type=file_format.get_content_type(),
+            total=total,
+            read=total,
+            written=total,
+        )
+
     def get_export_filename(self, request, queryset, file_format):
         resource = self.get_export_resource_classes(request)[0]
         stamp = datetime.date.today().strftime("%Y%m%d")
@@ -235,53 +284,52 @@ class WorkbookImportExportMixin(ImportExportMixin):
         return require_POST(self._process_import)(request, **kwargs)
 
     def _process_import(self, request, **kwargs):
+        """The confirm: the previewed upload becomes a background job (ntm_site.jobs), imported once."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = WorkbookConfirmForm(request.POST)
         resource_classes = self.get_import_resource_classes(request)
+        import_url = reverse("admin:{}_{}_import".format(*self.get_model_info()))
         if not form.is_valid():
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-        storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
+            return HttpResponseRedirect(import_url)
+        name = form.cleaned_data["import_file_name"]
         index = form.cleaned_data.get("resource") or 0
-        # The file is taken and the rows written in one transaction: a second confirm of the same preview
-        # (a double click, the back button, another worker) waits for this one, then finds no file.
+        # The upload is taken and the job recorded in one transaction: a second confirm of the same preview (a
+        # double click, the back button, another app process) waits for this one, then finds the job.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            data = storage.take()
-            if data is None:
-                messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
-                return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-            report = workbook_import(
-                resource_class=resource_classes[index if index < len(resource_classes) else 0],
-                file=data,
-                user=request.user,
-                file_name=form.cleaned_data.get("original_file_name") or "",
-                **self.get_import_resource_kwargs(request, form=form),
-            )
-            if report.busy:
-                transaction.set_rollback(True)  # the file stays: the clerk confirms again a little later
-                report.batch_id = None  # and no failed batch is recorded for an import that did not start
-        if not report.ok:
-            context = self._context(
-                request,
-                form=WorkbookUploadForm(resources=resource_classes),
-                report=report,
-                errors=report.errors[:ERRORS_ON_PAGE],
-                fields_list=self._resource_columns(resource_classes),
-            )
-            if report.busy:
-                context["confirm_form"] = form
-            if report.errors:
-                context["error_file_url"] = self._store_error_workbook(data, report)
-            return TemplateResponse(request, [self.import_template_name], context)
-        messages.success(
+            data = DatabaseStorage(name=name, read_mode="rb").take()
+            if data is not None:
+                job, _batch = queue_import(
+                    resource_class=resource_classes[index if index < len(resource_classes) else 0],
+                    data=data,
+                    upload_name=name,
+                    file_name=form.cleaned_data.get("original_file_name") or "",
+                    user=request.user,
+                    model=self.model,
+                    back_url=reverse("admin:{}_{}_changelist".format(*self.get_model_info())),
+                )
+        if data is None:
+            return self._already_confirmed(request, name, import_url)
+        job.refresh_from_db()
+        if job.state == job.State.DONE:  # run at once (NTM_TASKS_BACKEND=immediate): straight back to the list
+            messages.success(request, job.message)
+            return HttpResponseRedirect(job.back_url)
+        return HttpResponseRedirect(jobs.page_url(job))
+
+    def _already_confirmed(self, request, name, import_url):
+        from ntm_site.models import Job
+
+        job = Job.objects.filter(key=confirm_key(name)).first()
+        if job is None:
+            messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
+            return HttpResponseRedirect(import_url)
+        messages.warning(
             request,
-            format_html(
-                "{} {}",
-                _("Đã nhập xong tệp “{file}” (lô #{batch}).").format(file=report.file_name, batch=report.batch_id),
-                report.summary(),
+            _("Tệp “{file}” đã được xác nhận nhập rồi ({state}); không nhập lần nữa.").format(
+                file=job.params.get("file_name") or name, state=job.get_state_display()
             ),
         )
-        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
+        return HttpResponseRedirect(jobs.page_url(job))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

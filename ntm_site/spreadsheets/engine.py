@@ -177,8 +177,13 @@ def _has_header(sheets, resource) -> bool:
 class ImportEngine:
     """Runs one import; use `workbook_import()` (services) rather than this class directly."""
 
-    def __init__(self, resource, *, dry_run=False, user=None, file_name="", progress: Callable | None = None):
+    def __init__(
+        self, resource, *, dry_run=False, user=None, file_name="", progress: Callable | None = None, batch=None
+    ):
         self.resource = resource
+        # A batch recorded before the import runs (a confirm queued for a background worker, ntm_site.jobs):
+        # the import fills it in instead of recording a new one.
+        self.batch = batch
         self.model = resource._meta.model
         self.opts = self.model._meta
         self.dry_run = dry_run
@@ -241,7 +246,7 @@ class ImportEngine:
             if not self.dry_run:
                 from ntm_site.models import ImportBatch
 
-                batch = ImportBatch.objects.create(
+                batch = self.batch or ImportBatch.objects.create(
                     template=self.report.template,
                     content_type=_content_type(self.model),
                     file_name=self.file_name[:255],
@@ -303,7 +308,7 @@ class ImportEngine:
         for number, cells in sheet.numbered_rows(header.index + 1):
             done += 1
             if self.progress and done % 1000 == 0:
-                self.progress(done, total)
+                self.progress(done, total, self.written_rows)
             width = len(cells)
             values = {}
             for key, pos in positions:
@@ -368,7 +373,12 @@ class ImportEngine:
         if pending:
             self._flush(pending)
         if self.progress:
-            self.progress(total, total)
+            self.progress(total, total, self.written_rows)
+
+    @property
+    def written_rows(self) -> int:
+        """Sheet rows written so far (inside the import's transaction): those read, less pending, failed, skipped."""
+        return getattr(self, "_written_rows", 0)
 
     def _items(self, row, records):
         items = []
@@ -481,6 +491,11 @@ class ImportEngine:
         )
 
     def _flush(self, items):
+        self._flush_chunk(items)
+        # Every row read so far is now written, failed or skipped (the progress a background import shows).
+        self._written_rows = max(0, self.report.rows - len(self.report.error_rows) - self.report.skipped)
+
+    def _flush_chunk(self, items):
         resource = self.resource
         prepare_chunk = getattr(resource, "prepare_chunk", None)
         if prepare_chunk is not None:
@@ -667,6 +682,7 @@ class ImportEngine:
         r = self.report
         batch.rows, batch.created, batch.updated = r.rows, r.created, r.updated
         batch.unchanged, batch.skipped, batch.errors = r.unchanged, r.skipped, 0
+        batch.status, batch.error_summary = batch.Status.DONE, ""
         batch.finished_at = timezone.now()
         batch.save()
 
@@ -674,16 +690,22 @@ class ImportEngine:
         from ntm_site.models import ImportBatch
 
         r = self.report
+        failure = {
+            "status": ImportBatch.Status.FAILED,
+            "rows": r.rows,
+            "errors": len(r.errors) + (1 if r.fatal else 0),
+            "error_summary": "\n".join(r.error_lines(50)),
+            "finished_at": timezone.now(),
+        }
+        if self.batch is not None:
+            ImportBatch.objects.filter(pk=self.batch.pk).update(created=0, updated=0, unchanged=0, **failure)
+            return self.batch
         return ImportBatch.objects.create(
             template=r.template,
             content_type=_content_type(self.model),
             file_name=self.file_name[:255],
             user=self.user,
-            status=ImportBatch.Status.FAILED,
-            rows=r.rows,
-            errors=len(r.errors) + (1 if r.fatal else 0),
-            error_summary="\n".join(r.error_lines(50)),
-            finished_at=timezone.now(),
+            **failure,
         )
 
 
