@@ -14,6 +14,7 @@ worker process can serve the confirmation.
 from __future__ import annotations
 
 import datetime
+import threading
 import uuid
 
 from django import forms
@@ -21,6 +22,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -359,14 +361,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "template_name",
         "file_name",
         "user",
-        "status",
+        "state",
         "rows",
         "created",
         "updated",
         "errors",
     ]
     list_filter = ["status", TemplateFilter]
-    list_select_related = ["user"]
+    list_select_related = ["user", "job"]
+    _current = threading.local()  # the request being listed, for the state column (one admin serves every thread)
+
+    class Media:
+        js = ["ntm_site/job-progress.js"]  # the progress of background imports moves while the list is open
+
     search_fields = ["file_name", "template", "user__username"]
     date_hierarchy = None
     fields = [
@@ -387,6 +394,23 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description=_("biểu mẫu"), ordering="template")
     def template_name(self, obj):
         return template_label(obj.template)
+
+    @admin.display(description=_("trạng thái"), ordering="status")
+    def state(self, obj):
+        """The batch's state; for one run in the background, its progress and the way to its page and files."""
+        job, request = obj.job, getattr(self._current, "request", None)
+        if job is None or request is None or not (request.user.is_superuser or job.user_id == request.user.pk):
+            return obj.get_status_display()  # a job's page and files are its owner's
+        status = jobs.status(job)
+        return render_to_string("admin/ntm_site/jobs/_batch_state.html", {"job": job, "status": status}, request)
+
+    def changelist_view(self, request, extra_context=None):
+        from ntm_site.models import Job
+
+        self._current.request = request
+        # A background import whose worker died shows as failed here too (ntm_site.jobs.reap).
+        jobs.reap(Job.objects.filter(kind=Job.Kind.IMPORT, state=Job.State.RUNNING))
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("các dòng đã ghi (20 dòng đầu)"))
     def rows_written(self, obj):
