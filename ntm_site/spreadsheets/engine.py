@@ -370,6 +370,8 @@ class ImportEngine:
             if len(pending) >= CHUNK_RECORDS:
                 self._flush(pending)
                 pending = []
+                if self.progress:
+                    self.progress(done, total, self.written_rows)
         if pending:
             self._flush(pending)
         if self.progress:
