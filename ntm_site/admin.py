@@ -100,11 +100,6 @@ def _register_import_batches():
     from ntm_site.spreadsheets.admin import ImportBatchAdmin
 
     admin.site.register(ImportBatch, ImportBatchAdmin)
-    # django-tasks-db's own list of task rows is English and of use to nobody here: a job's page says it all.
-    from django_tasks_db.models import DBTaskResult
-
-    if admin.site.is_registered(DBTaskResult):
-        admin.site.unregister(DBTaskResult)
 
 
 _register_import_batches()

@@ -17,6 +17,15 @@ from ntm_site import jobs
 HANDLER = "admin.export"
 
 
+def hide_task_rows():
+    """django-tasks-db's own list of task rows is English and of use to nobody here: a job's page says it all.
+    (Called from NtmSiteConfig.ready(), after the admin has read every app's admin module.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    if admin.site.is_registered(DBTaskResult):
+        admin.site.unregister(DBTaskResult)
+
+
 def replayed_request(*, user, method: str, path: str, get: str, post: str) -> HttpRequest:
     """A request carrying what the admin's export reads: the user, the list's filters and the form."""
     request = HttpRequest()

@@ -223,32 +223,21 @@ class App:
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout.strip().splitlines()[-1])
 
+    def spawn(self, args, log_name):
+        """A process of the app over this database, its output in `log_name` (closed in stop())."""
+        log = open(self.tmp_path / log_name, "wb")  # noqa: SIM115 (closed in stop())
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=BASE_DIR, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        process.log = log
+        return process
+
     def start(self, count=2):
         for i in range(count):
             port = free_port()
-            log = open(self.tmp_path / f"gunicorn-{i}.log", "wb")  # noqa: SIM115 (closed in stop())
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "ntm_site.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "1",
-                    "--timeout",
-                    str(REQUEST_SECONDS),
-                    "--graceful-timeout",
-                    "5",
-                ],
-                cwd=BASE_DIR,
-                env=self.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            process.log = log
-            self.processes.append(process)
+            gunicorn = ["-m", "gunicorn", "ntm_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+            timeouts = ["--timeout", str(REQUEST_SECONDS), "--graceful-timeout", "5"]
+            self.processes.append(self.spawn(gunicorn + timeouts, f"gunicorn-{i}.log"))
             self.bases.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + READY_SECONDS
         for process, base in zip(self.processes, self.bases, strict=True):
@@ -262,15 +251,8 @@ class App:
 
     def start_worker(self):
         """A background worker (`manage.py db_worker`) over the same database, as a deployment runs them."""
-        log = open(self.tmp_path / f"worker-{len(self.workers)}.log", "wb")  # noqa: SIM115 (closed in stop())
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
-            cwd=BASE_DIR,
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        process.log = log
+        args = ["manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
+        process = self.spawn(args, f"worker-{len(self.workers)}.log")
         self.workers.append(process)
         return process
 
