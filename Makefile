@@ -12,7 +12,7 @@ export DEBUG ?= 1
 .PHONY: run setup test test-e2e screenshots lint bench bench-scale bench-load messages clean-db help docs-preview
 
 help:
-	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data"
+	@echo "make run    - set everything up and serve http://$(HOST):$(PORT)/admin/ with demo data (and a background worker)"
 	@echo "make setup  - the same without serving"
 	@echo "make test   - install test tools and run the whole suite"
 	@echo "make test-e2e - the clerks' workflows in a real browser (Chromium; screenshots in screenshots/)"
@@ -45,7 +45,17 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
+# The server and, beside it, the worker that runs background jobs (imports, large downloads: ntm_site/jobs);
+# Ctrl-C stops both. NTM_TASKS_BACKEND=rq starts an RQ worker instead (README, "Background jobs").
+ifeq ($(NTM_TASKS_BACKEND),rq)
+WORKER ?= $(PY) manage.py rqworker default --job-class django_tasks_rq.Job
+else
+WORKER ?= $(PY) manage.py db_worker --no-reload
+endif
 run: setup
+	@$(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Tiến trình chạy nền (pid $$worker) chạy cùng máy chủ; Ctrl-C dừng cả hai."; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev

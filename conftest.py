@@ -35,3 +35,12 @@ def _language_reset():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_run_at_once(settings, tmp_path):
+    """Background jobs (ntm_site.jobs) run inside the request that starts them, with their files in the test's
+    own folder. The tests of the workers themselves (ntm_site/jobs/tests) put the database or RQ backend back
+    and run a real worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    settings.NTM_PRIVATE_ROOT = tmp_path / "private"

@@ -194,8 +194,8 @@ def finished_imports(since) -> int:
 # --- the servers -----------------------------------------------------------------------------
 
 
-def start_gunicorn(url, port, static_root, log):
-    env = {
+def server_env(url, static_root):
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "load_settings",
@@ -204,8 +204,26 @@ def start_gunicorn(url, port, static_root, log):
         "SECRET_KEY": "load-test-" + "k" * 60,
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(static_root),
+        "NTM_PRIVATE_ROOT": str(Path(static_root).parent / "private"),
+        "NTM_TASKS_BACKEND": "database",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def start_worker(url, static_root, log):
+    """The background worker the confirmed imports run on (ntm_site.jobs), as a deployment runs one."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
+        env=server_env(url, static_root),
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def start_gunicorn(url, port, static_root, log):
+    env = server_env(url, static_root)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"], env=env, cwd=ROOT, check=True
     )
@@ -300,7 +318,7 @@ def main(argv=None) -> int:
     from django.utils import timezone
 
     workdir = Path(tempfile.mkdtemp(prefix="ntm_load_"))
-    gunicorn = None
+    gunicorn = worker = None
     try:
         print("accounts, sheets and workbooks …", flush=True)
         plan_file = workdir / "plan.json"
@@ -309,13 +327,15 @@ def main(argv=None) -> int:
         print("before:", before, flush=True)
         log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed with the work directory)
         gunicorn = start_gunicorn(url, args.port, workdir / "static", log)
+        worker = start_worker(url, workdir / "static", log)
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"Locust: {args.users} users for {args.time} on 127.0.0.1:{args.port}; load average {load}", flush=True)
         started, t0 = timezone.now(), time.perf_counter()
         run_locust(args.port, args.users, args.time, plan_file, workdir / "load", args.import_every)
         seconds = time.perf_counter() - t0
         stop(gunicorn)
-        gunicorn = None
+        stop(worker)
+        gunicorn = worker = None
         stats = read_stats(workdir / "load")
         misses = report([r for r in stats if r["Name"] != "Aggregated"], seconds)
         total = next((r for r in stats if r["Name"] == "Aggregated"), None)
@@ -339,6 +359,7 @@ def main(argv=None) -> int:
         return 0
     finally:
         stop(gunicorn)
+        stop(worker)
         if args.keep:
             print(f"kept {workdir}")
         else:

@@ -37,6 +37,53 @@ PASSWORD = "mat-khau-dai-123"
 django_db_setup = _plain_django_db_setup
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the browser tests' database is a file, as a clerk's laptop has it (not Django's in-memory test
+    database, which the live server shares with the test's thread as one connection): the live server, the
+    test and a background worker (`worker` below) each read and write it over a connection of their own."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-database") / "test.sqlite3")
+
+
+@pytest.fixture
+def worker(transactional_db, settings):
+    """A real background worker (django-tasks' database backend, the loop of `manage.py db_worker`) in a thread
+    beside the live server, over the same database; `worker.start()` when the test wants it running."""
+    import threading
+
+    from django.db import connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.NTM_JOB_HEARTBEAT_SECONDS = 0.2
+    loop = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-worker",
+    )
+
+    def run():
+        try:
+            loop.run()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="e2e-db-worker", daemon=True)
+    loop.start = thread.start
+    yield loop
+    loop.running = False
+    if thread.is_alive():
+        thread.join(timeout=30)
+
+
 @pytest.fixture(scope="package", autouse=True)
 def async_unsafe_allowed():
     """Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread

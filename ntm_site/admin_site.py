@@ -11,6 +11,12 @@ class NtmAdminSite(admin.AdminSite):
     # Headline figures and report links above the list of apps (reports/templates/admin/ntm_index.html).
     index_template = "admin/ntm_index.html"
 
+    def get_urls(self):
+        # Background jobs' pages (ntm_site.jobs): admin/jobs/, admin/jobs/<id>/ …
+        from ntm_site.jobs.views import urls as job_urls
+
+        return job_urls(self) + super().get_urls()
+
     def autocomplete_view(self, request):
         # Only for users who may write the form's model (ntm_site.accounts.admin_mixins).
         from ntm_site.accounts.admin_mixins import ScopedAutocompleteJsonView

@@ -21,6 +21,12 @@ class NtmSiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The platform's background jobs: a confirmed import, a large export of an admin list.
+        import ntm_site.jobs.admin_export  # noqa: F401
+        import ntm_site.spreadsheets.jobs  # noqa: F401
+        from ntm_site.jobs.admin_export import hide_task_rows
+
+        hide_task_rows()
         from ntm_site.signals import name_permissions_in_vietnamese
 
         def rename(**kwargs):

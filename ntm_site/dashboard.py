@@ -136,3 +136,28 @@ def my_imports(request, today: datetime.date):
             )
         ],
     )
+
+
+@panel("jobs-mine", section=WORK, order=21)
+def my_jobs(request, today: datetime.date):
+    """The reader's background jobs (ntm_site.jobs): what still runs, and files ready to download."""
+    from ntm_site.models import Job
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    since = timezone.now() - datetime.timedelta(days=7)
+    mine = Job.objects.filter(user=user, created_at__gte=since).aggregate(
+        waiting=Count("pk", filter=Q(state__in=[Job.State.QUEUED, Job.State.RUNNING])),
+        ready=Count("pk", filter=Q(state=Job.State.DONE, kind=Job.Kind.DOWNLOAD) & ~Q(result_file="")),
+        failed=Count("pk", filter=Q(state=Job.State.FAILED)),
+    )
+    if not any(mine.values()):
+        return None
+    url = reverse("admin:ntm_site_job_list")
+    entries = [Entry("jobs-waiting", _("việc đang chờ hoặc đang chạy nền"), mine["waiting"], url)]
+    if mine["ready"]:
+        entries.append(Entry("jobs-ready", _("tệp đã tạo xong, sẵn sàng tải về"), mine["ready"], url))
+    if mine["failed"]:
+        entries.append(Entry("jobs-failed", _("việc bị lỗi"), mine["failed"], url, alert=True))
+    return Panel(title=_("Công việc chạy nền của tôi (7 ngày qua)"), entries=entries)

@@ -51,6 +51,8 @@ class ImportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
+        # A confirmed import waits for a background worker (ntm_site.jobs), then runs; the batch says where it is.
+        QUEUED = "queued", _("Đang chờ")
         RUNNING = "running", _("Đang chạy")
         DONE = "done", _("Đã ghi")
         FAILED = "failed", _("Có lỗi, không ghi gì")
@@ -82,6 +84,14 @@ class ImportBatch(models.Model):
     # was stopped halfway (killed, or the machine went down) and is marked failed when next looked at
     # (ntm_site.spreadsheets.batches.settle_abandoned).
     worker = models.CharField(_("tiến trình nhập"), max_length=120, blank=True)
+    job = models.ForeignKey(
+        "ntm_site.Job",
+        verbose_name=_("công việc chạy nền"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="batches",
+    )
 
     class Meta:
         verbose_name = _("lô nhập dữ liệu")
@@ -106,6 +116,80 @@ class ImportBatch(models.Model):
             return None
         model = self.content_type.model_class()
         return model.history.filter(history_change_reason__startswith=f"Lô nhập #{self.pk}:")
+
+
+def private_storage():
+    """Files of background jobs (the uploads they import, the workbooks they produce): under NTM_PRIVATE_ROOT,
+    never served by URL; every worker must reach the same folder (docs/deployment.md)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.NTM_PRIVATE_ROOT)
+
+
+class Job(models.Model):
+    """One piece of long work a user asked for, run by a background worker: an import, or a large download.
+
+    The web request records the job and queues it (django-tasks); a worker runs it and records where it is
+    (ntm_site.jobs). The user can leave the page and come back: the job keeps its state, its progress, its
+    result file and, if it failed, why.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Nhập dữ liệu")
+        DOWNLOAD = "download", _("Tải tệp")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Xong")
+        FAILED = "failed", _("Lỗi")
+
+    kind = models.CharField(_("loại việc"), max_length=10, choices=Kind.choices)
+    handler = models.CharField(_("việc cần làm"), max_length=80)
+    label = models.CharField(_("nội dung"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    # What the handler needs to do the work again (a worker may run it on another machine, later).
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    # One job per request that must not run twice (the confirm of one uploaded preview): unique.
+    key = models.CharField(_("khóa chống chạy hai lần"), max_length=100, unique=True, null=True, blank=True)
+    attempt = models.PositiveIntegerField(_("lần chạy"), default=1)
+    task_id = models.CharField(_("mã trong hàng đợi"), max_length=64, blank=True)
+    worker = models.CharField(_("tiến trình chạy"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("tổng số dòng"), default=0)
+    read = models.PositiveIntegerField(_("số dòng đã đọc"), default=0)
+    written = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
+    message = models.TextField(_("kết quả"), blank=True)
+    # Whether running it again can help: a worker that died, a database that went away; not a file with errors.
+    retryable = models.BooleanField(_("có thể chạy lại"), default=False)
+    input_file = models.FileField(_("tệp đầu vào"), storage=private_storage, upload_to="jobs/in/", blank=True)
+    result_file = models.FileField(_("tệp kết quả"), storage=private_storage, upload_to="jobs/out/", blank=True)
+    result_name = models.CharField(_("tên tệp kết quả"), max_length=255, blank=True)
+    result_type = models.CharField(_("kiểu tệp kết quả"), max_length=120, blank=True)
+    back_url = models.CharField(_("trang quay về"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("công việc chạy nền")
+        verbose_name_plural = _("công việc chạy nền")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_created_idx")]
+
+    def __str__(self):
+        return _("Việc #{pk}: {label}").format(pk=self.pk, label=self.label)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
 
 
 class ImportFile(models.Model):

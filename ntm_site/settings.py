@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "ntm_site.accounts",
     # django-axes, with a Vietnamese heading and Vietnamese names for its records.
     "ntm_site.apps.NtmAxesConfig",
+    # Background work (imports, large downloads): django-tasks, the backport of Django 6's django.tasks.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 # The platform (ntm_site/) names no domain app: a user's scope points at the project's places and
@@ -211,6 +214,35 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 # Imports into one table take turns (PostgreSQL): how long one waits for another before giving up, in seconds.
 # Keep it under the app server's request timeout (gunicorn --timeout).
 NTM_IMPORT_LOCK_WAIT = int(os.environ.get("NTM_IMPORT_LOCK_WAIT", 25))
+
+# Background work (ntm_site.jobs): the import confirm and downloads of more than NTM_BACKGROUND_ROWS rows run in a
+# worker, not in the web request. NTM_TASKS_BACKEND: "database" (default: tasks in a table of DATABASE_URL, run by
+# `manage.py db_worker`; no broker), "rq" (Redis at NTM_TASKS_REDIS_URL, else REDIS_URL; `manage.py rqworker
+# --job-class django_tasks_rq.Job`), "immediate" (inside the request, as before; for scripts and debugging).
+NTM_TASKS_BACKEND = os.environ.get("NTM_TASKS_BACKEND", "database").strip().lower()
+NTM_TASKS_REDIS_URL = os.environ.get("NTM_TASKS_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {"default": {"URL": NTM_TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if NTM_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise RuntimeError(f"NTM_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {NTM_TASKS_BACKEND!r}.")
+if NTM_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[NTM_TASKS_BACKEND], "QUEUES": ["default"]}}
+# A download (report .xlsx/.docx, an admin list's .xlsx) of more rows than this is built by a worker.
+NTM_BACKGROUND_ROWS = int(os.environ.get("NTM_BACKGROUND_ROWS", 5000))
+# A running job writes a heartbeat every NTM_JOB_HEARTBEAT_SECONDS; one silent for NTM_JOB_STALE_SECONDS (its
+# worker was killed, its machine went down) is shown as failed and can be run again.
+NTM_JOB_HEARTBEAT_SECONDS = float(os.environ.get("NTM_JOB_HEARTBEAT_SECONDS", 2))
+NTM_JOB_STALE_SECONDS = int(os.environ.get("NTM_JOB_STALE_SECONDS", 60))
+# Finished jobs' files (results, error workbooks, uploads kept to run again) are removed after this many days.
+NTM_JOB_KEEP_DAYS = int(os.environ.get("NTM_JOB_KEEP_DAYS", 7))
+# Uploads waiting for a worker and the files jobs produce: not under MEDIA_URL, never served directly. Every app
+# process and worker must see the same folder (a shared volume when they run on several machines).
+NTM_PRIVATE_ROOT = Path(os.environ.get("NTM_PRIVATE_ROOT", VAR_DIR / "private"))
 
 # Production hardening, on whenever DEBUG is off.
 if not DEBUG:

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ntm_site import jobs
 from reports import exports, registry
+from reports.jobs import queue_download, sized_result
 from reports.models import SavedFilter
 
 # Query-string keys that are not report parameters.
@@ -137,7 +139,14 @@ def export(request, slug: str, fmt: str):
     if not filterset.is_valid():
         messages.error(request, refusal_message(_("Chưa tải được: tham số báo cáo chưa hợp lệ."), filterset.form))
         return HttpResponseRedirect(f"{reverse('reports:report', args=[slug])}?{_params(request).urlencode()}")
-    result = report.result(filterset)
+    if fmt == "xlsx":
+        result = sized_result(report, filterset)
+        if result is None:  # too many rows for a web request: a worker builds the workbook (reports.jobs)
+            job = queue_download(request, report, kind="xlsx", query=_params(request))
+            messages.info(request, _("Báo cáo dài: tệp Excel đang được tạo chạy nền; tải về ở trang này khi xong."))
+            return HttpResponseRedirect(jobs.page_url(job))
+    else:
+        result = report.result(filterset)
     content_type, render = exports.FORMATS[fmt]
     response = HttpResponse(render(result), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, fmt)}"'

@@ -21,8 +21,9 @@ from ntm_site.accounts.choices import GROUP_NAMES, Role
 
 # Apps whose models are records or reference data of the programme.
 PROJECT_APPS = ("divisions", "criteria", "sponsorship", "meetings", "reports", "ntm_site", "accounts")
-# Machinery no role works on: stored uploads, and the record of deletions that "Khôi phục" reads.
-INTERNAL_MODELS = {"ntm_site.importfile", "ntm_site.deletionrecord", "ntm_site.deletionitem"}
+# Machinery no role works on: stored uploads, the record of deletions that "Khôi phục" reads, and background
+# jobs (each is its owner's, ntm_site.jobs).
+INTERNAL_MODELS = {"ntm_site.importfile", "ntm_site.deletionrecord", "ntm_site.deletionitem", "ntm_site.job"}
 
 VIEW = ("view",)
 READ = ("view", "export")

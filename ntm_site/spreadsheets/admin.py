@@ -14,12 +14,15 @@ worker process can serve the confirmation.
 from __future__ import annotations
 
 import datetime
+import threading
 import uuid
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -28,12 +31,16 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
+from ntm_site import jobs
+from ntm_site.jobs.sizes import background_rows
+
 from .batches import settle_abandoned
 from .engine import PREVIEW_ROWS
 from .formats import EXPORT_FORMATS
+from .jobs import confirm_key, queue_import
 from .reader import max_upload_bytes, size_in_mb
 from .registry import template_label
-from .services import stored_file_import, workbook_import
+from .services import workbook_import
 from .storage import DatabaseStorage
 from .workbooks import XLSX_CONTENT_TYPE, error_workbook, template_workbook
 
@@ -139,6 +146,51 @@ class WorkbookImportExportMixin(ImportExportMixin):
         data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
         return file_format.export_data(data)
 
+    # --- exports too large for a web request: a background job (ntm_site.jobs) -------------
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if getattr(request, "ntm_in_worker", False) or not background_rows(queryset):
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        from ntm_site.jobs.admin_export import queue_export
+
+        job = queue_export(
+            self,
+            request,
+            label=_("Xuất {what} ra tệp .{ext}").format(
+                what=self.model._meta.verbose_name_plural, ext=file_format.get_extension()
+            ),
+        )
+        messages.info(request, _("Danh sách dài: tệp đang được tạo chạy nền; tải về ở trang này khi xong."))
+        return HttpResponseRedirect(jobs.page_url(job))
+
+    def background_export(self, request, run) -> jobs.Outcome:
+        """The export of the replayed request (ntm_site.jobs.admin_export), in the worker."""
+        request.ntm_in_worker = True
+        if not self.has_export_permission(request):
+            return jobs.Outcome(ok=False, message=_("Bạn không còn quyền xuất danh sách này."))
+        formats = self.get_export_formats()
+        queryset = self.get_export_queryset(request)
+        form = self.get_export_form_class()(formats, self.get_export_resource_classes(request), data=request.POST)
+        if not form.is_valid():
+            return jobs.Outcome(ok=False, message=_("Yêu cầu xuất không hợp lệ: {errors}").format(errors=form.errors))
+        if "export_items" in request.POST:  # the export action of selected rows
+            queryset = queryset.filter(pk__in=request.POST.getlist("export_items"))
+        file_format = formats[int(form.cleaned_data["format"])]()
+        total = queryset.count()
+        run.progress(total=total)
+        content = self.get_export_data(file_format, request, queryset, encoding=self.to_encoding, export_form=form)
+        if isinstance(content, str):
+            content = content.encode(self.to_encoding or "utf-8")
+        return jobs.Outcome(
+            message=_("Đã xuất {n} dòng.").format(n=total),
+            content=content,
+            filename=self.get_export_filename(request, queryset, file_format),
+            content_type=file_format.get_content_type(),
+            total=total,
+            read=total,
+            written=total,
+        )
+
     def get_export_filename(self, request, queryset, file_format):
         resource = self.get_export_resource_classes(request)[0]
         stamp = datetime.date.today().strftime("%Y%m%d")
@@ -235,45 +287,52 @@ class WorkbookImportExportMixin(ImportExportMixin):
         return require_POST(self._process_import)(request, **kwargs)
 
     def _process_import(self, request, **kwargs):
+        """The confirm: the previewed upload becomes a background job (ntm_site.jobs), imported once."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = WorkbookConfirmForm(request.POST)
         resource_classes = self.get_import_resource_classes(request)
+        import_url = reverse("admin:{}_{}_import".format(*self.get_model_info()))
         if not form.is_valid():
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+            return HttpResponseRedirect(import_url)
+        name = form.cleaned_data["import_file_name"]
         index = form.cleaned_data.get("resource") or 0
-        report, data = stored_file_import(
-            name=form.cleaned_data["import_file_name"],
-            resource_class=resource_classes[index if index < len(resource_classes) else 0],
-            user=request.user,
-            file_name=form.cleaned_data.get("original_file_name") or "",
-            **self.get_import_resource_kwargs(request, form=form),
-        )
-        if report is None:
+        # The upload is taken and the job recorded in one transaction: a second confirm of the same preview (a
+        # double click, the back button, another app process) waits for this one, then finds the job.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            data = DatabaseStorage(name=name, read_mode="rb").take()
+            if data is not None:
+                job, _batch = queue_import(
+                    resource_class=resource_classes[index if index < len(resource_classes) else 0],
+                    data=data,
+                    upload_name=name,
+                    file_name=form.cleaned_data.get("original_file_name") or "",
+                    user=request.user,
+                    model=self.model,
+                    back_url=reverse("admin:{}_{}_changelist".format(*self.get_model_info())),
+                )
+        if data is None:
+            return self._already_confirmed(request, name, import_url)
+        job.refresh_from_db()
+        if job.state == job.State.DONE:  # run at once (NTM_TASKS_BACKEND=immediate): straight back to the list
+            messages.success(request, job.message)
+            return HttpResponseRedirect(job.back_url)
+        return HttpResponseRedirect(jobs.page_url(job))
+
+    def _already_confirmed(self, request, name, import_url):
+        from ntm_site.models import Job
+
+        job = Job.objects.filter(key=confirm_key(name)).first()
+        if job is None:
             messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
-        if not report.ok:
-            context = self._context(
-                request,
-                form=WorkbookUploadForm(resources=resource_classes),
-                report=report,
-                errors=report.errors[:ERRORS_ON_PAGE],
-                fields_list=self._resource_columns(resource_classes),
-            )
-            if report.busy or report.database_failure:
-                context["confirm_form"] = form  # the file is still stored: confirming again imports it
-            if report.errors:
-                context["error_file_url"] = self._store_error_workbook(data, report)
-            return TemplateResponse(request, [self.import_template_name], context)
-        messages.success(
+            return HttpResponseRedirect(import_url)
+        messages.warning(
             request,
-            format_html(
-                "{} {}",
-                _("Đã nhập xong tệp “{file}” (lô #{batch}).").format(file=report.file_name, batch=report.batch_id),
-                report.summary(),
+            _("Tệp “{file}” đã được xác nhận nhập rồi ({state}); không nhập lần nữa.").format(
+                file=job.params.get("file_name") or name, state=job.get_state_display()
             ),
         )
-        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
+        return HttpResponseRedirect(jobs.page_url(job))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
@@ -303,14 +362,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "template_name",
         "file_name",
         "user",
-        "status",
+        "state",
         "rows",
         "created",
         "updated",
         "errors",
     ]
     list_filter = ["status", TemplateFilter]
-    list_select_related = ["user"]
+    list_select_related = ["user", "job"]
+    _current = threading.local()  # the request being listed, for the state column (one admin serves every thread)
+
+    class Media:
+        js = ["ntm_site/job-progress.js"]  # the progress of background imports moves while the list is open
+
     search_fields = ["file_name", "template", "user__username"]
     date_hierarchy = None
     fields = [
@@ -328,11 +392,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
     readonly_fields = fields[:7] + ["rows", "created", "updated", "unchanged", "skipped", "errors"] + fields[8:]
     show_full_result_count = False
 
-    def changelist_view(self, request, extra_context=None):
-        # A batch left "running" by a process that is gone (killed halfway) says failed, and why, from now on.
-        settle_abandoned()
-        return super().changelist_view(request, extra_context)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         settle_abandoned()
         return super().change_view(request, object_id, form_url, extra_context)
@@ -340,6 +399,25 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description=_("biểu mẫu"), ordering="template")
     def template_name(self, obj):
         return template_label(obj.template)
+
+    @admin.display(description=_("trạng thái"), ordering="status")
+    def state(self, obj):
+        """The batch's state; for one run in the background, its progress and the way to its page and files."""
+        job, request = obj.job, getattr(self._current, "request", None)
+        if job is None or request is None or not (request.user.is_superuser or job.user_id == request.user.pk):
+            return obj.get_status_display()  # a job's page and files are its owner's
+        status = jobs.status(job)
+        return render_to_string("admin/ntm_site/jobs/_batch_state.html", {"job": job, "status": status}, request)
+
+    def changelist_view(self, request, extra_context=None):
+        from ntm_site.models import Job
+
+        self._current.request = request
+        # A background import whose worker died shows as failed here too (ntm_site.jobs.reap).
+        jobs.reap(Job.objects.filter(kind=Job.Kind.IMPORT, state=Job.State.RUNNING))
+        # A batch left "running" by a process that is gone (killed halfway) says failed, and why, from now on.
+        settle_abandoned()
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("các dòng đã ghi (20 dòng đầu)"))
     def rows_written(self, obj):

@@ -344,7 +344,7 @@ class ImportEngine:
         for number, cells in sheet.numbered_rows(header.index + 1):
             done += 1
             if self.progress and done % 1000 == 0:
-                self.progress(done, total)
+                self.progress(done, total, self.written_rows)
             width = len(cells)
             values = {}
             for key, pos in positions:
@@ -406,10 +406,17 @@ class ImportEngine:
             if len(pending) >= CHUNK_RECORDS:
                 self._flush(pending)
                 pending = []
+                if self.progress:
+                    self.progress(done, total, self.written_rows)
         if pending:
             self._flush(pending)
         if self.progress:
-            self.progress(total, total)
+            self.progress(total, total, self.written_rows)
+
+    @property
+    def written_rows(self) -> int:
+        """Sheet rows written so far (inside the import's transaction): those read, less pending, failed, skipped."""
+        return getattr(self, "_written_rows", 0)
 
     def _items(self, row, records):
         items = []
@@ -541,6 +548,11 @@ class ImportEngine:
         )
 
     def _flush(self, items):
+        self._flush_chunk(items)
+        # Every row read so far is now written, failed or skipped (the progress a background import shows).
+        self._written_rows = max(0, self.report.rows - len(self.report.error_rows) - self.report.skipped)
+
+    def _flush_chunk(self, items):
         resource = self.resource
         prepare_chunk = getattr(resource, "prepare_chunk", None)
         if prepare_chunk is not None:

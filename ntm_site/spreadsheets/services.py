@@ -39,16 +39,20 @@ def workbook_import(
     user=None,
     dry_run: bool = False,
     file_name: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+    batch=None,
     **resource_kwargs,
 ) -> ImportReport:
     """Import one workbook (path, upload, file object or bytes) through `resource_class`.
 
     All-or-nothing: the report lists every error and nothing is written if there is one.
-    `dry_run=True` does everything, then rolls back (the admin's preview).
+    `dry_run=True` does everything, then rolls back (the admin's preview). `progress(read, total, written)` is
+    called every 1,000 rows; `batch`: an ImportBatch recorded beforehand (a queued confirm) to fill in.
     """
     resource = resource_class(**resource_kwargs)
-    engine = ImportEngine(resource, dry_run=dry_run, user=user, file_name=file_name or "", progress=progress)
+    engine = ImportEngine(
+        resource, dry_run=dry_run, user=user, file_name=file_name or "", progress=progress, batch=batch
+    )
     try:
         data, name = read_upload(file)
     except WorkbookError as e:

@@ -10,8 +10,11 @@ It checks what a clerk would notice when the load balancer sends the two steps t
 processes: the preview made by one process is confirmed by the other and imported once; a
 second confirm of the same preview (on either process, even at the same moment) is refused;
 two clerks importing overlapping communes of the same year at the same moment both finish,
-with every row there and the later import's values kept. It always runs on PostgreSQL (also
-in the SQLite run of `make test`): several processes over one SQLite file is not a deployment.
+with every row there and the later import's values kept. The confirms are run by two
+background workers (`manage.py db_worker`, ntm_site.jobs); one of them killed with SIGKILL in
+the middle of an import leaves nothing written, the job is shown failed, and "Chạy lại" imports it.
+It always runs on PostgreSQL (also in the SQLite run of `make test`): several processes over one
+SQLite file is not a deployment.
 """
 
 from __future__ import annotations
@@ -151,6 +154,7 @@ class App:
     """The database and the two gunicorn processes."""
 
     def __init__(self, tmp_path):
+        self.workers = []
         self.server = server_url()
         self.name = f"ntm_mp_{uuid.uuid4().hex[:10]}"
         self.url = with_database(self.server, self.name)
@@ -177,6 +181,10 @@ class App:
             ALLOWED_HOSTS="127.0.0.1",
             NTM_VAR_DIR=str(self.tmp_path / "var"),
             MEDIA_ROOT=str(self.tmp_path / "media"),
+            NTM_PRIVATE_ROOT=str(self.tmp_path / "private"),
+            NTM_TASKS_BACKEND="database",
+            NTM_JOB_HEARTBEAT_SECONDS="0.5",
+            NTM_JOB_STALE_SECONDS="5",
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )
@@ -202,32 +210,21 @@ class App:
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout.strip().splitlines()[-1])
 
+    def spawn(self, args, log_name):
+        """A process of the app over this database, its output in `log_name` (closed in stop())."""
+        log = open(self.tmp_path / log_name, "wb")  # noqa: SIM115 (closed in stop())
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=BASE_DIR, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        process.log = log
+        return process
+
     def start(self, count=2):
         for i in range(count):
             port = free_port()
-            log = open(self.tmp_path / f"gunicorn-{i}.log", "wb")  # noqa: SIM115 (closed in stop())
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "ntm_site.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "1",
-                    "--timeout",
-                    str(REQUEST_SECONDS),
-                    "--graceful-timeout",
-                    "5",
-                ],
-                cwd=BASE_DIR,
-                env=self.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            process.log = log
-            self.processes.append(process)
+            gunicorn = ["-m", "gunicorn", "ntm_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+            timeouts = ["--timeout", str(REQUEST_SECONDS), "--graceful-timeout", "5"]
+            self.processes.append(self.spawn(gunicorn + timeouts, f"gunicorn-{i}.log"))
             self.bases.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + READY_SECONDS
         for process, base in zip(self.processes, self.bases, strict=True):
@@ -239,14 +236,30 @@ class App:
                 assert time.monotonic() < deadline, f"gunicorn {base} chưa sẵn sàng: {self.log_of(process)}"
                 time.sleep(0.5)
 
+    def start_worker(self):
+        """A background worker (`manage.py db_worker`) over the same database, as a deployment runs them."""
+        args = ["manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
+        process = self.spawn(args, f"worker-{len(self.workers)}.log")
+        self.workers.append(process)
+        return process
+
+    def wait_jobs(self, seconds=REQUEST_SECONDS):
+        """Until no job waits or runs (the workers have done everything confirmed)."""
+        deadline = time.monotonic() + seconds
+        while self.sql("SELECT count(*) FROM ntm_site_job WHERE state IN ('queued', 'running')")[0][0]:
+            assert time.monotonic() < deadline, "việc chạy nền chưa xong: " + " | ".join(
+                self.log_of(w) for w in self.workers
+            )
+            time.sleep(0.2)
+
     def log_of(self, process):
         process.log.flush()
         return Path(process.log.name).read_text(errors="replace")[-3000:]
 
     def stop(self):
-        for process in self.processes:
+        for process in self.processes + self.workers:
             process.terminate()
-        for process in self.processes:
+        for process in self.processes + self.workers:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -269,22 +282,23 @@ class App:
         return {k: fields[k] for k in ("import_file_name", "original_file_name", "resource")}
 
     def confirm(self, browser, base, form):
-        """Posts the confirm form; returns the page the clerk lands on and whether the import was done."""
+        """Posts the confirm form; returns whether it queued the import (its job's page) and that page."""
         status, headers, page = browser.post(base + CONFIRM_URL, form)
         assert status == 302, f"xác nhận: {explain(status, page)}"
         location = headers["Location"]
         text = messages_of(browser, base, location)
-        return location.endswith("/admin/criteria/communeyear/"), text
+        queued = re.search(r"/admin/jobs/\d+/$", location) is not None and "đã được xác nhận nhập rồi" not in text
+        return queued, text
 
     # --- what the database holds ------------------------------------------------------
 
-    def results(self, codes):
+    def results(self, codes, year=YEAR):
         rows = self.sql(
             """SELECT u.code, c.number, a.status FROM criteria_assessment a
                JOIN divisions_administrativeunit u ON u.id = a.commune_id
                JOIN criteria_criterion c ON c.id = a.criterion_id
                WHERE a.year = %s AND u.code = ANY(%s)""",
-            (YEAR, list(codes)),
+            (year, list(codes)),
         )
         return {(code, number): status for code, number, status in rows}
 
@@ -297,17 +311,23 @@ class App:
 
     def batches(self, file_name):
         return self.sql(
-            "SELECT id, status, created, updated FROM ntm_site_importbatch WHERE file_name = %s ORDER BY finished_at",
+            "SELECT id, status, created, updated, finished_at FROM ntm_site_importbatch WHERE file_name = %s "
+            "ORDER BY finished_at",
             (file_name,),
         )
 
 
-def wide_sheet(codes, statuses):
+def wide_sheet(codes, statuses, year=YEAR):
     """The clerks' wide sheet: one row per commune, TC1… as given (None leaves a criterion blank)."""
+    return wide_years([(code, year) for code in codes], statuses)
+
+
+def wide_years(pairs, statuses):
+    """The wide sheet with a (commune, year) per row."""
     header = ["Mã xã", "Tên xã", "Năm", *(f"TC{n}" for n in range(1, 20)), "Ghi chú"]
     rows = [header]
-    for code in codes:
-        rows.append([code, None, YEAR, *(statuses.get(n) for n in range(1, 20)), ""])
+    for code, year in pairs:
+        rows.append([code, None, year, *(statuses.get(n) for n in range(1, 20)), ""])
     return xlsx(rows)
 
 
@@ -317,6 +337,8 @@ def app(tmp_path):
     app.codes = app.create()
     try:
         app.start(2)
+        app.start_worker()
+        app.start_worker()
         yield app
     finally:
         app.stop()
@@ -335,16 +357,19 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
     assert app.results(first) == {}, "xem trước không ghi gì"
     done, page = app.confirm(clerk, b, form)
     assert done, page[:3000]
-    assert "Đã nhập xong tệp “ky-anh-2017.xlsx”" in page
+    assert "Đang chờ" in page or "Đang chạy" in page or "Xong" in page
+    app.wait_jobs()
+    (job_id,) = app.sql("SELECT id FROM ntm_site_job")[0]
+    assert "Đã nhập xong tệp “ky-anh-2017.xlsx”" in messages_of(clerk, a, f"/admin/jobs/{job_id}/")
     assert len(app.results(first)) == 20 * 19
-    assert [(status, created) for _id, status, created, _updated in app.batches("ky-anh-2017.xlsx")] == [
+    assert [(status, created) for _id, status, created, _updated, _at in app.batches("ky-anh-2017.xlsx")] == [
         ("done", 20 * 19)
     ]
 
     # ... and the same confirm again (the back button, on the other process) is refused and changes nothing.
     done, page = app.confirm(clerk, a, form)
     assert not done
-    assert "Tệp tải lên đã hết hạn hoặc đã được nhập" in page
+    assert "đã được xác nhận nhập rồi (Xong); không nhập lần nữa" in page
     assert len(app.batches("ky-anh-2017.xlsx")) == 1
 
     # 2. A double click: the same preview confirmed on both processes at the same moment goes in once.
@@ -353,7 +378,8 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
     outcomes = run_together([lambda base=base: app.confirm(Browser_of(clerk), base, form) for base in (a, b)])
     assert sorted(done for done, _page in outcomes) == [False, True], [p[:2000] for _d, p in outcomes]
     refused = next(page for done, page in outcomes if not done)
-    assert "Tệp tải lên đã hết hạn hoặc đã được nhập" in refused
+    assert "đã được xác nhận nhập rồi" in refused
+    app.wait_jobs()
     assert len(app.batches("cam-xuyen-2017.xlsx")) == 1
     assert len(app.results(second)) == 20 * 19
 
@@ -376,8 +402,9 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
             lambda: app.confirm(clerks[1], b, forms[1]),
         ]
     )
-    seconds = time.monotonic() - started
     assert [done for done, _page in outcomes] == [True, True], [p[:2000] for _d, p in outcomes]
+    app.wait_jobs()  # the two workers run the two imports at the same moment; they take turns on the table
+    seconds = time.monotonic() - started
     every = sorted(set(north) | set(south))
     results = app.results(every)
     shared = set(north) & set(south)
@@ -387,7 +414,7 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
     # The import that finished last holds the shared communes' TC1–TC10; TC11–TC19 stay as the north file set them.
     north_batch, south_batch = app.batches("bac-2017.xlsx"), app.batches("nam-2017.xlsx")
     assert len(north_batch) == len(south_batch) == 1
-    south_last = south_batch[0][0] > north_batch[0][0]
+    south_last = south_batch[0][4] > north_batch[0][4]
     expected_shared = "chua_dat" if south_last else "dat"
     assert {results[(code, n)] for code in shared for n in range(1, 11)} == {expected_shared}
     assert {results[(code, n)] for code in shared for n in range(11, 20)} == {"dat"}
@@ -418,6 +445,63 @@ def test_two_processes_share_previews_and_serialise_imports_of_one_year(app):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Một lần nhập khác vào kết quả đánh giá tiêu chí đang chạy và chưa xong sau 1 giây" in done.stderr
     assert app.results(late) == {}
+
+    # 5. A worker killed (SIGKILL) in the middle of an import: nothing written, the job shown failed, run again.
+    killed_worker_midway(app, clerk, a, b, codes)
+
+
+def killed_worker_midway(app, clerk, a, b, codes):
+    # Two years of every commune (two chunks of records), then one 2017 result that changes: the worker writes
+    # the first chunk and then waits on that result's row, which another transaction holds, until it is killed.
+    pairs = [(code, 2016) for code in codes] + [(code, 2018) for code in codes] + [(codes[0], YEAR)]
+    changed = {1: "Chưa đạt"}
+    statuses = dict.fromkeys(range(1, 20), "Đạt")
+    form = app.preview(clerk, a, "hai-nam.xlsx", wide_years(pairs[:-1] + [(codes[0], YEAR)], statuses | changed))
+    with psycopg.connect(app.url) as holder:
+        holder.execute(
+            """SELECT a.id FROM criteria_assessment a JOIN divisions_administrativeunit u ON u.id = a.commune_id
+               JOIN criteria_criterion c ON c.id = a.criterion_id
+               WHERE u.code = %s AND a.year = %s AND c.number = 1 FOR UPDATE""",
+            (codes[0], YEAR),
+        )
+        queued, page = app.confirm(clerk, b, form)
+        assert queued, page[:3000]
+        (job_id,) = app.sql("SELECT id FROM ntm_site_job WHERE label LIKE %s", ("%hai-nam.xlsx%",))[0]
+        status = wait_status(clerk, a, job_id, lambda s: s["state"] == "running" and s["written"] > 0)
+        assert status["read"] >= status["written"] > 0 and status["total"] == len(pairs), status
+        (worker,) = app.sql("SELECT worker FROM ntm_site_job WHERE id = %s", (job_id,))[0]
+        pid = int(worker.rsplit(":", 1)[1])
+        victim = next(w for w in app.workers if w.pid == pid)
+        victim.kill()  # SIGKILL: no handler, no cleanup, the connection dropped
+        victim.wait(timeout=30)
+    assert app.results(codes, 2016) == {} and app.results(codes, 2018) == {}, "không ghi nửa chừng"
+    assert app.results([codes[0]])[(codes[0], 1)] == "dat"
+    # The clerk's page notices that the worker stopped beating (NTM_JOB_STALE_SECONDS=5 here) and says so.
+    status = wait_status(clerk, a, job_id, lambda s: s["finished"])
+    assert status["state"] == "failed" and "đã dừng giữa chừng" in status["message"], status
+    assert [row[1] for row in app.batches("hai-nam.xlsx")] == ["failed"]
+    page = messages_of(clerk, b, f"/admin/jobs/{job_id}/")
+    assert "Chạy lại" in page
+    status_code, headers, page = clerk.post(a + f"/admin/jobs/{job_id}/rerun/", {})
+    assert status_code == 302, explain(status_code, page)
+    app.wait_jobs()  # the other worker takes it
+    assert len(app.results(codes, 2016)) == len(app.results(codes, 2018)) == len(codes) * 19
+    assert app.results([codes[0]])[(codes[0], 1)] == "chua_dat"
+    assert [row[1] for row in app.batches("hai-nam.xlsx")] == ["done"]
+    assert app.sql("SELECT state, attempt FROM ntm_site_job WHERE id = %s", (job_id,)) == [("done", 2)]
+
+
+def wait_status(browser, base, job_id, until, seconds=REQUEST_SECONDS):
+    """The job's status as the page's script reads it (GET …/status/), polled until `until(status)`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        code, _headers, body = browser.request(base + f"/admin/jobs/{job_id}/status/")
+        assert code == 200, body[:500]
+        status = json.loads(body)
+        if until(status):
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.3)
 
 
 def Browser_of(clerk):  # noqa: N802 (reads as a constructor)

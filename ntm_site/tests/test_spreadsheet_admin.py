@@ -73,7 +73,8 @@ def test_confirm_of_an_expired_upload_asks_for_the_file_again(admin_client):
 
 
 @pytest.mark.django_db
-def test_confirm_while_another_import_runs_too_long_keeps_the_file_to_confirm_again(admin_client, monkeypatch):
+def test_confirm_while_another_import_runs_too_long_keeps_the_file_to_run_again(admin_client, monkeypatch):
+    from ntm_site.models import Job
     from ntm_site.spreadsheets.engine import ImportEngine
 
     page = upload(admin_client, [unit("97201")])
@@ -85,16 +86,21 @@ def test_confirm_while_another_import_runs_too_long_keeps_the_file_to_confirm_ag
 
     monkeypatch.setattr(ImportEngine, "_take_turn", busy)
     refused = admin_client.post(CONFIRM, form)
-    html = refused.content.decode()
-    assert refused.status_code == 200
+    job = Job.objects.get()
+    assert refused.status_code == 302 and refused["Location"] == reverse("admin:ntm_site_job_page", args=[job.pk])
+    html = admin_client.get(refused["Location"]).content.decode()
     assert "Một lần nhập khác vào đơn vị hành chính đang chạy" in html
-    assert "Xác nhận nhập" in html and form["import_file_name"] in html  # the same confirm, once more
+    assert "Lỗi" in html and "Chạy lại" in html  # the file was kept: the same import, once more
     assert not AdministrativeUnit.objects.filter(code="97201").exists()
-    assert not ImportBatch.objects.exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
     monkeypatch.undo()
-    done = admin_client.post(CONFIRM, form)
-    assert done.status_code == 302 and done["Location"] == CHANGELIST
+    again = admin_client.post(reverse("admin:ntm_site_job_rerun", args=[job.pk]))
+    assert again.status_code == 302
     assert AdministrativeUnit.objects.filter(code="97201").exists()
+    batch = ImportBatch.objects.get()  # the same batch, now written
+    assert (batch.status, batch.created, batch.job_id) == (ImportBatch.Status.DONE, 1, job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.attempt, job.input_file.name) == (Job.State.DONE, 2, "")  # the upload is cleaned up
 
 
 @pytest.mark.django_db

@@ -10,11 +10,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ntm_site import jobs
 from ntm_site.accounts import scope
 from reports import registry
 from reports.documents.builder import HeaderStyle
 from reports.documents.meetings import meeting_document
 from reports.documents.reports import REPORT_DOCUMENTS, report_document
+from reports.jobs import queue_download, sized_result
 from reports.views import refusal_message
 
 # Query-string keys of the download that are not report parameters.
@@ -49,7 +51,12 @@ def report_document_view(request, slug: str):
         messages.error(request, refusal_message(lead, filterset.form))
         return HttpResponseRedirect(f"{reverse('reports:report', args=[slug])}?{params.urlencode()}")
     # Bound with the request: the figures are those of the reader's scope, as on the page.
-    return _attachment(report_document(report.result(filterset), style=_style(request)))
+    result = sized_result(report, filterset)
+    if result is None:  # too many rows for a web request: a worker writes the draft (reports.jobs)
+        job = queue_download(request, report, kind="docx", query=params, style=_style(request))
+        messages.info(request, _("Báo cáo dài: bản dự thảo đang được tạo chạy nền; tải về ở trang này khi xong."))
+        return HttpResponseRedirect(jobs.page_url(job))
+    return _attachment(report_document(result, style=_style(request)))
 
 
 def meeting_document_view(request, pk: int, which: str):

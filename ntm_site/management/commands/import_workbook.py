@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError(_("Không có người dùng “{user}”.").format(user=user)) from None
         bar = tqdm(total=0, unit=" dòng", disable=verbosity < 1, file=self.stderr._out, leave=False)
 
-        def progress(done, total):
+        def progress(done, total, written=0):
             bar.total = total
             bar.n = done
             bar.refresh()
