@@ -1,7 +1,7 @@
 """Scale benchmark: the whole country's data in PostgreSQL, then every admin page and report timed.
 
     make bench-scale
-    python benchmarks/scale_bench.py [--repeat 5] [--regenerate] [--verbose] [--only WORD]
+    python benchmarks/scale_bench.py [--repeat 5] [--regenerate] [--verbose] [--only WORD] [--memory]
 
 The benchmark works in `<name>_bench` on the server of DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/ntm_scale_bench), never in the app's own database; it is
@@ -60,6 +60,7 @@ class Probe:
     cpu: list[float] = field(default_factory=list)  # this process (Django and the client), not the server's
     queries: list = field(default_factory=list)
     status: int = 0
+    peak_mib: float | None = None  # --memory: Python's peak allocation during one more request (tracemalloc)
 
     @property
     def median(self) -> float:
@@ -419,7 +420,9 @@ def year_2026_probes(client_for) -> list[Probe]:
 # --- measuring ------------------------------------------------------------------------------
 
 
-def measure(probes: list[Probe], client_for, repeat: int) -> None:
+def measure(probes: list[Probe], client_for, repeat: int, memory: bool = False) -> None:
+    import tracemalloc
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -438,15 +441,27 @@ def measure(probes: list[Probe], client_for, repeat: int) -> None:
                 b"".join(response.streaming_content)
             probe.times.append((time.perf_counter() - t) * 1000)
             probe.cpu.append((time.process_time() - c) * 1000)
+        if memory:  # untimed: tracemalloc slows every allocation
+            tracemalloc.start()
+            response = client.get(probe.url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            probe.peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
         mark = "OK" if probe.ok else "FAIL"
         line = f"{probe.user:5} {probe.name}: {probe.median:.0f} ms, {len(probe.queries)} q {mark}"
         print(f"  [{n}/{len(probes)}] {line}", flush=True)
 
 
 def print_table(probes: list[Probe]) -> None:
+    memory = any(p.peak_mib is not None for p in probes)
     print()
-    print("| request | user | queries | median ms | p95 ms | app CPU ms | target | result |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
+    print(
+        "| request | user | queries | median ms | p95 ms | app CPU ms |"
+        + (" peak MiB |" if memory else "")
+        + " target | result |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: |" + (" ---: |" if memory else "") + " --- | --- |")
     for p in probes:
         target = f"≤ {p.target_ms} ms" if p.target_ms is not None else "(not a target)"
         target += " p95" if p.target_ms is not None and p.statistic == "p95" else ""
@@ -455,6 +470,8 @@ def print_table(probes: list[Probe]) -> None:
         result = ("OK" if p.ok else "**FAIL**") + status
         cpu = statistics.median(p.cpu)
         figures = f"{len(p.queries)} | {p.median:.0f} | {p.p95:.0f} | {cpu:.0f}"
+        if memory:
+            figures += f" | {p.peak_mib:.1f}" if p.peak_mib is not None else " | "
         print(f"| {p.name} | {p.user} | {figures} | {target} | {result} |")
 
 
@@ -487,6 +504,9 @@ def main(argv=None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="drop the database and rebuild the data set")
     parser.add_argument("--verbose", action="store_true", help="EXPLAIN ANALYZE of the slowest queries")
     parser.add_argument("--only", default="", help="measure only requests whose name contains this")
+    parser.add_argument(
+        "--memory", action="store_true", help="one more request each under tracemalloc: Python's peak MiB"
+    )
     parser.add_argument(
         "--smoke",
         action="store_true",
@@ -533,7 +553,7 @@ def main(argv=None) -> int:
     if args.only:
         probes = [p for p in probes if args.only in p.name]
     print(f"measuring {len(probes)} requests (1 warm-up + {args.repeat} each); load average {_load()}")
-    measure(probes, client_for, args.repeat)
+    measure(probes, client_for, args.repeat, memory=args.memory)
     print_table(probes)
     if args.verbose:
         explain(probes)

@@ -119,16 +119,6 @@ def _set_size(set_ref):
     return Coalesce(Subquery(sizes, output_field=models.IntegerField()), 0)
 
 
-def _status_count(commune_year_ref, statuses=None):
-    """The number of results of the commune-year `commune_year_ref` points at (with one of `statuses`), counted
-    from the assessments: what CommuneYearSummary holds (see summary_count), for the tests that check it."""
-    rows = _model("Assessment").objects.filter(commune_year=OuterRef(commune_year_ref))
-    if statuses is not None:
-        rows = rows.filter(status__in=statuses)
-    counts = rows.order_by().values("commune_year").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
-
-
 def summary_count(column: str, path: str = "") -> Coalesce:
     """A sheet's count from its CommuneYearSummary row (criteria.summary): `column` is "assessed", "met" (đạt or
     không áp dụng), "not_met" or "not_applicable"; `path` leads from the rows to their commune-year ("" when the

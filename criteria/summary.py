@@ -28,6 +28,8 @@ with triggers disabled).
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import connections, transaction
 
 from criteria.choices import COUNTS_AS_MET, ApprovalStatus, AssessmentStatus, SetLevel
@@ -479,6 +481,20 @@ def stale(using: str = "default", limit: int = 1000) -> list[int]:
             [limit],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+@contextlib.contextmanager
+def suspended(using: str = "default"):
+    """For a bulk load: the triggers are off while the block writes, then back on, and the summary is computed
+    once (a COPY of 3 million results through the statement triggers would keep them all in a transition table;
+    one recount after is several times faster)."""
+    connection = connections[using]
+    uninstall(connection)
+    try:
+        yield
+    finally:
+        install(connection)
+        rebuild(using)
 
 
 def ensure_after_migrate(sender, using="default", **kwargs) -> None:
