@@ -302,3 +302,85 @@ def test_admin_import_into_a_locked_year_shows_why(admin_client):
     errors = [str(e) for e in page.context["errors"]]
     assert len(errors) == 1 and "dòng 5" in errors[0] and "“Năm”" in errors[0] and "đã khóa" in errors[0], errors
     assert "đã khóa" in text
+
+
+# --- the bulk writer under the engine (COPY on PostgreSQL, multi-row INSERT on SQLite) ------------
+
+
+def _tracked(row, fields=("id", "commune_year_id", "commune_id", "criterion_id", "year", "status", "note")):
+    return {f: getattr(row, f) for f in (*fields, "indicator_values")}
+
+
+@pytest.mark.django_db
+def test_bulk_written_results_and_their_history_rows_hold_the_same_values(superuser):
+    """Every result written in bulk has a "+" history row equal to it, and a "~" one after a change, whatever
+    its text holds (tabs, line breaks, backslashes, quotes) and whatever its JSON."""
+    from ntm_site.spreadsheets.history import BulkWriter
+
+    commune, cset = unit(KY_TIEN), CriteriaSet.objects.get(code="qd-1980-xa")
+    sheet_ = CommuneYear.objects.create(commune=commune, year=2017, criteria_set=cset)
+    notes = ["tab\there", "dòng 1\ndòng 2", "C:\\thư mục\\tệp", 'nói "Đạt"', "", "\\N"]
+    objs = [
+        Assessment(
+            commune_year=sheet_,
+            commune=commune,
+            year=2017,
+            criterion=criterion,
+            status=AssessmentStatus.MET,
+            note=notes[i % len(notes)],
+            indicator_values={"2.1": {"giá trị": 1.5, "đạt": True}} if i % 2 else {},
+        )
+        for i, criterion in enumerate(cset.criteria.order_by("number"))
+    ]
+    writer = BulkWriter(Assessment, user=superuser, reason="lô thử")
+    writer.create(objs)
+    assert all(obj.pk is not None and not obj._state.adding for obj in objs)
+    stored = {a.pk: a for a in Assessment.objects.filter(commune_year=sheet_)}
+    assert [stored[o.pk].note for o in objs] == [o.note for o in objs]
+    assert [stored[o.pk].indicator_values for o in objs] == [o.indicator_values for o in objs]
+    history = {h.id: h for h in Assessment.history.filter(commune_year_id=sheet_.pk)}
+    assert len(history) == 19
+    for pk, row in stored.items():
+        assert _tracked(history[pk]) == _tracked(row)
+        assert (history[pk].history_type, history[pk].history_user_id) == ("+", superuser.pk)
+        assert history[pk].history_change_reason == "lô thử"
+
+    for obj in objs:
+        obj.status = AssessmentStatus.NOT_MET
+    writer.update(objs, ["status"])
+    assert set(Assessment.objects.filter(commune_year=sheet_).values_list("status", flat=True)) == {"chua_dat"}
+    changed = Assessment.history.filter(commune_year_id=sheet_.pk, history_type="~")
+    assert sorted((h.id, h.status, h.note) for h in changed) == sorted((o.pk, "chua_dat", o.note) for o in objs)
+
+
+@pytest.mark.django_db
+def test_rows_the_database_refuses_write_nothing_and_can_be_written_once_fixed(superuser):
+    """A batch with a row the database refuses (here a result that already exists) writes no row and no history,
+    and its rows are new again, so that the engine can retry them one by one."""
+    from django.db import IntegrityError, transaction
+
+    from ntm_site.spreadsheets.history import BulkWriter
+
+    existing = sheet(KY_TIEN, 2017, "1" + "." * 18)
+    first = Criterion.objects.get(criteria_set=existing.criteria_set, number=1)
+    second = Criterion.objects.get(criteria_set=existing.criteria_set, number=2)
+    commune = existing.commune
+
+    def result(criterion):
+        return Assessment(
+            commune_year=existing, commune=commune, year=2017, criterion=criterion, status=AssessmentStatus.MET
+        )
+
+    good, duplicate = result(second), result(first)
+    writer = BulkWriter(Assessment, user=superuser, reason="lô thử")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer.create([good, duplicate])
+    assert good.pk is None and duplicate.pk is None and good._state.adding
+    assert Assessment.objects.filter(commune_year=existing).count() == 1
+    assert not Assessment.history.filter(commune_year_id=existing.pk).exists()
+
+    writer.create([good])
+    assert Assessment.objects.filter(commune_year=existing).count() == 2
+    assert list(Assessment.history.filter(commune_year_id=existing.pk).values_list("id", "history_type")) == [
+        (good.pk, "+")
+    ]

@@ -30,6 +30,8 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import ne
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -606,7 +608,7 @@ class ImportEngine:
                 self._add_errors(row)
                 continue
             d = obj.__dict__
-            before = {a: d.get(a) for a in concrete}
+            before = list(map(d.get, concrete))
             for attr, value in item.record.items():
                 attname = fk_attr.get(attr)
                 if attname is not None:
@@ -617,7 +619,7 @@ class ImportEngine:
                     d[attr] = value
             if not self._prepare(obj, item, is_new=False):
                 continue
-            changed = tuple(a for a in concrete if d.get(a) != before[a])
+            changed = _changed(concrete, before, d)
             if not changed:
                 self.report.unchanged += 1
                 if item.preview:
@@ -626,7 +628,7 @@ class ImportEngine:
             if clean and not self._full_clean(obj, row):
                 continue
             resource.before_write(obj, item.record, is_new=False)
-            changed = tuple(a for a in concrete if d.get(a) != before[a])
+            changed = _changed(concrete, before, d)
             updates.setdefault(changed, []).append((obj, item))
         creates, updates = self._refuse_out_of_scope(creates, updates)
         self._write(creates, updates)
@@ -771,6 +773,11 @@ class ImportEngine:
 def import_lock(model) -> tuple[int, int]:
     """The two int4 keys of the PostgreSQL advisory lock that imports into `model` take turns on."""
     return LOCK_NAMESPACE, zlib.crc32(model._meta.label_lower.encode()) - 2**31
+
+
+def _changed(attnames, before, d) -> tuple:
+    """The attnames whose value in `d` differs from `before` (their values in the same order)."""
+    return tuple(compress(attnames, map(ne, map(d.get, attnames), before)))
 
 
 def _in_q(attname, values):
