@@ -405,3 +405,33 @@ def fixed_columns(case, result: dict) -> tuple[str, str, str, str]:
 
 def all_cases():
     return [*FILE_CASES, *DATABASE_CASES]
+
+
+TABLE_START = "<!-- The table: its input, stopped-by, message and rows columns are checked by make test. -->"
+TABLE_END = "<!-- end of the table -->"
+HEADINGS = ("input", "stopped by", "time", "peak memory", "message", "rows written")
+
+
+def render_table(results: dict) -> str:
+    """The whole table of docs/reliability.md, with the measured columns (time, peak memory) as recorded."""
+    lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
+    for case in all_cases():
+        result = results[case.key]
+        given, stopped, message, rows = fixed_columns(case, result)
+        seconds = result.get("seconds")
+        time_ = f"{seconds:.2f} s" if seconds is not None else "—"
+        lines.append(f"| {given} | {stopped} | {time_} | {cell(result.get('peak') or '—')} | {message} | {rows} |")
+    return "\n".join(lines)
+
+
+def table_in(document: str) -> list[tuple[str, ...]]:
+    """The fixed columns of every row of the table in a document (time and peak memory left out)."""
+    import re
+
+    body = document.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0]
+    rows = [line for line in body.strip().splitlines() if line.startswith("|")][2:]
+    out = []
+    for line in rows:
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        out.append((cells[0], cells[1], cells[4], cells[5]))
+    return out

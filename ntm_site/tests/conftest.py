@@ -21,3 +21,19 @@ def scenario_databases(tmp_path_factory):
         yield databases
     finally:
         databases.drop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reliability_results():
+    """`python -m ntm_site.tests.reliability_table` runs the bad-input suite with NTM_RELIABILITY_JSON set: what
+    every case gave (bad_inputs.RESULTS, times and memory included) is written there at the end."""
+    yield
+    import json
+    import os
+
+    path = os.environ.get("NTM_RELIABILITY_JSON")
+    if path:
+        from ntm_site.tests.bad_inputs import RESULTS
+
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(RESULTS, fh, ensure_ascii=False, indent=1)

@@ -16,16 +16,29 @@ from ntm_site.models import ImportBatch, ImportFile
 from ntm_site.spreadsheets import batches, engine, failures
 from ntm_site.spreadsheets.storage import DatabaseStorage
 
+from .bad_inputs import DATABASE_CASES, record
 from .import_scenarios import SCENARIOS, scenario
 from .workbooks import xlsx
 
 KINDS = {"terminate": "connection", "deadlock": "conflict", "conflict": "conflict", "full": "full"}
 CASES = [(backend, name) for backend, names in SCENARIOS.items() for name in names if name != "sigkill"]
+TABLE_KEYS = {(c.backend, c.scenario): c.key for c in DATABASE_CASES}
+
+
+def _mib(kib) -> str:
+    return f"{kib / 1024:,.0f} MiB"
 
 
 @pytest.mark.parametrize(("backend", "name"), CASES, ids=[f"{b}-{n}" for b, n in CASES])
 def test_a_database_failure_halfway_is_one_message_for_the_file(scenario_databases, backend, name):
     result = scenario(scenario_databases, backend, name)
+    record(
+        TABLE_KEYS[(backend, name)],
+        message=result["fatal"],
+        rows_written=result["written"],
+        seconds=result["seconds"],
+        peak=f"importer {_mib(result['peak_kib'])}",
+    )
     message = str(failures.MESSAGES[KINDS[name]])
     assert result["fatal"] == message
     assert result["errors"] == []  # never a list of rows, however many were read
@@ -39,6 +52,13 @@ def test_a_database_failure_halfway_is_one_message_for_the_file(scenario_databas
 @pytest.mark.parametrize("backend", list(SCENARIOS))
 def test_an_import_killed_halfway_leaves_nothing_and_its_batch_says_failed_when_looked_at(scenario_databases, backend):
     result = scenario(scenario_databases, backend, "sigkill")
+    record(
+        TABLE_KEYS[(backend, "sigkill")],
+        message=result["after"][-1]["error_summary"],
+        rows_written=result["written_before"],
+        seconds=result["seconds"],
+        peak=f"next process {_mib(result['peak_kib'])}",
+    )
     assert result["killed"]
     halfway = result["halfway"]
     # While it ran, someone looking at the batches left it running.
