@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -103,23 +103,15 @@ def grouped(value) -> str:
 @panel("imports-mine", section=WORK, order=20)
 def my_imports(request, today: datetime.date):
     """The reader's own imports this year (the platform's panel: import batches are the platform's)."""
-    from ntm_site.models import ImportBatch  # models load after the app registry
-    from ntm_site.spreadsheets.batches import settle_abandoned
+    from ntm_site.spreadsheets.batches import settle_abandoned  # models load after the app registry
 
     user = request.user
     if not user.is_authenticated:
         return None
-
-    def count():
-        return ImportBatch.objects.filter(user=user, started_at__year=today.year).aggregate(
-            total=Count("pk"),
-            failed=Count("pk", filter=Q(status=ImportBatch.Status.FAILED)),
-            running=Count("pk", filter=Q(status=ImportBatch.Status.RUNNING)),
-        )
-
-    mine = count()
+    mine = my_counts(request, today)
     if mine["running"] and settle_abandoned():
-        mine = count()  # an import killed halfway counts as failed
+        request._ntm_my_counts = None
+        mine = my_counts(request, today)  # an import killed halfway counts as failed
     if not mine["total"]:
         return None
     url = reverse("admin:ntm_site_importbatch_changelist") + "?" + urlencode({"user__id__exact": user.pk})
@@ -141,17 +133,11 @@ def my_imports(request, today: datetime.date):
 @panel("jobs-mine", section=WORK, order=21)
 def my_jobs(request, today: datetime.date):
     """The reader's background jobs (ntm_site.jobs): what still runs, and files ready to download."""
-    from ntm_site.models import Job
-
     user = request.user
     if not user.is_authenticated:
         return None
-    since = timezone.now() - datetime.timedelta(days=7)
-    mine = Job.objects.filter(user=user, created_at__gte=since).aggregate(
-        waiting=Count("pk", filter=Q(state__in=[Job.State.QUEUED, Job.State.RUNNING])),
-        ready=Count("pk", filter=Q(state=Job.State.DONE, kind=Job.Kind.DOWNLOAD) & ~Q(result_file="")),
-        failed=Count("pk", filter=Q(state=Job.State.FAILED)),
-    )
+    counts = my_counts(request, today)
+    mine = {key: counts[f"jobs_{key}"] for key in ("waiting", "ready", "failed")}
     if not any(mine.values()):
         return None
     url = reverse("admin:ntm_site_job_list")
@@ -161,3 +147,39 @@ def my_jobs(request, today: datetime.date):
     if mine["failed"]:
         entries.append(Entry("jobs-failed", _("việc bị lỗi"), mine["failed"], url, alert=True))
     return Panel(title=_("Công việc chạy nền của tôi (7 ngày qua)"), entries=entries)
+
+
+def my_counts(request, today: datetime.date) -> dict:
+    """The reader's imports this year and background jobs of the last 7 days, counted in one query (kept on the
+    request: the two panels above share it)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from ntm_site.models import ImportBatch, Job
+
+    cached = getattr(request, "_ntm_my_counts", None)
+    if cached is not None:
+        return cached
+
+    def count(queryset):
+        counted = queryset.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    batches = ImportBatch.objects.filter(started_at__year=today.year)
+    jobs = Job.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(days=7))
+    request._ntm_my_counts = (
+        get_user_model()
+        .objects.filter(pk=request.user.pk)
+        .annotate(
+            total=count(batches),
+            failed=count(batches.filter(status=ImportBatch.Status.FAILED)),
+            running=count(batches.filter(status=ImportBatch.Status.RUNNING)),
+            jobs_waiting=count(jobs.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])),
+            jobs_ready=count(jobs.filter(state=Job.State.DONE, kind=Job.Kind.DOWNLOAD).exclude(result_file="")),
+            jobs_failed=count(jobs.filter(state=Job.State.FAILED)),
+        )
+        .values("total", "failed", "running", "jobs_waiting", "jobs_ready", "jobs_failed")
+        .get()
+    )
+    return request._ntm_my_counts

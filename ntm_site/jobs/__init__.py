@@ -257,6 +257,10 @@ def status(job) -> dict:
         **counts,
         "percent": percent(counts["read"] + counts["written"], 2 * counts["total"]) if counts["total"] else None,
         "message": job.message,
+        # Queued for longer than a worker takes to notice: perhaps no worker runs (the page says whom to tell).
+        "waiting_long": job.state == job.State.QUEUED
+        and job.attempt == 1
+        and (timezone.now() - job.created_at).total_seconds() > settings.NTM_JOB_STALE_SECONDS,
         "download_url": download_url(job) if job.state == job.State.DONE and job.result_file else None,
         "error_file_url": download_url(job) if job.state == job.State.FAILED and job.result_file else None,
     }

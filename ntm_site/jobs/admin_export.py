@@ -54,10 +54,16 @@ def queue_export(model_admin, request, *, label):
             "method": request.method,
             "path": request.path,
             "get": request.GET.urlencode(),
-            "post": request.POST.urlencode(),
+            "post": _without_token(request.POST).urlencode(),
         },
         back_url=reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
     )
+
+
+def _without_token(post: QueryDict) -> QueryDict:
+    kept = post.copy()
+    kept.pop("csrfmiddlewaretoken", None)
+    return kept
 
 
 @jobs.handler(HANDLER)

@@ -8,6 +8,7 @@ transaction of its own), so each loads the units it needs into the flushed datab
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import signal
@@ -17,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from divisions.models import AdministrativeUnit
 from ntm_site.models import ImportBatch, Job
@@ -250,3 +252,12 @@ def test_the_same_import_runs_through_redis_with_an_rq_worker(clerk, district, r
     assert AdministrativeUnit.objects.filter(code__startswith="99").count() == 6
     assert ImportBatch.objects.get().status == ImportBatch.Status.DONE
     assert queue.count == 0
+
+
+def test_a_job_no_worker_takes_says_whom_to_tell(clerk, district, database_tasks, settings):
+    settings.NTM_JOB_STALE_SECONDS = 60
+    page_url = clerk.post(CONFIRM, preview(clerk, units(district, 1)))["Location"]
+    assert "Chưa có tiến trình chạy nền nào nhận việc này" not in clerk.get(page_url).content.decode()
+    Job.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    page = clerk.get(page_url).content.decode()
+    assert "Đang chờ" in page and "Chưa có tiến trình chạy nền nào nhận việc này" in page and "db_worker" in page

@@ -127,6 +127,26 @@ def test_my_imports_are_listed_for_me_only(season, django_user_model):
     assert "my-imports" not in entries(other)["work"]
 
 
+def test_my_background_jobs_are_counted_for_me_only(season, django_user_model):
+    from ntm_site.models import Job
+
+    clerk = person(django_user_model, "xa", Role.COMMUNE_CLERK, unit=season["s"])
+    other = person(django_user_model, "xa2", Role.COMMUNE_CLERK, unit=season["k"])
+    Job.objects.create(kind=Job.Kind.IMPORT, handler="spreadsheets.import", label="a", user=clerk)
+    Job.objects.create(
+        kind=Job.Kind.DOWNLOAD,
+        handler="reports.download",
+        label="b",
+        user=clerk,
+        state=Job.State.DONE,
+        result_file="jobs/out/b.xlsx",
+    )
+    Job.objects.create(kind=Job.Kind.IMPORT, handler="spreadsheets.import", label="c", user=clerk, state="failed")
+    mine = entries(clerk)["work"]
+    assert (mine["jobs-waiting"], mine["jobs-ready"], mine["jobs-failed"]) == (1, 1, 1)
+    assert "jobs-waiting" not in entries(other)["work"]
+
+
 def test_every_entry_links_to_a_list_that_opens(season, client, django_user_model):
     coordinator = person(django_user_model, "dieuphoi", Role.PROVINCE_COORDINATOR, unit=season["province"])
     client.force_login(coordinator)
