@@ -17,6 +17,7 @@ from __future__ import annotations
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields
 
 from criteria import services
@@ -30,12 +31,20 @@ from criteria.models import (
     IndicatorResult,
     IndicatorTarget,
 )
-from criteria.resources import IN_BATCH, CriteriaSetWidget, _AssessmentBase, wide_sheet_hints
+from criteria.resources import (
+    IN_BATCH,
+    CriteriaSetWidget,
+    _AssessmentBase,
+    commune_year_label,
+    wide_sheet_hints,
+    wide_sheet_terms,
+)
 from criteria.scoring import indicator_value_read
 from divisions.choices import UnitLevel
 from divisions.widgets import UnitWidget
 from ntm_site.spreadsheets.errors import CellError, RowError
 from ntm_site.spreadsheets.history import InstanceFactory
+from ntm_site.spreadsheets.preview import PreviewRow, PreviewTerms, kind_of
 from ntm_site.spreadsheets.registry import register, template_label
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
@@ -148,17 +157,20 @@ class _IndicatorResultsBase(_AssessmentBase):
         Sheets are taken IN_BATCH at a time: one query for the sheets, one for their results, the
         results judged in memory against the target of the commune's group (one row and one history
         row per result created or changed), then the criteria of those sheets (criteria.services).
+        The preview counts what each sheet row holds (restate_preview), also when other rows have
+        errors; then nothing is written.
         """
-        if report.errors or not self.results:
+        if not self.results:
             return
-        keys = list(self.results)
         sheets = {}
-        communes = sorted({k[0] for k in keys})
-        years = {k[1] for k in keys}
+        communes = sorted({k[0] for k in self.results})
+        years = {k[1] for k in self.results}
         for start in range(0, len(communes), IN_BATCH):
             part = communes[start : start + IN_BATCH]
             for sheet in CommuneYear.objects.filter(commune_id__in=part, year__in=years).select_related("commune"):
                 sheets[(sheet.commune_id, sheet.year, sheet.criteria_set_id)] = sheet
+        # Sheets of rows refused while being written (outside the user's scope) were not made: nothing to match.
+        keys = [k for k in self.results if k in sheets]
         try:  # every commune's group was checked row by row; a group deleted meanwhile fails the import here
             scoring = services.SheetScoring([sheets[k] for k in keys], strict=True)
         except ValidationError as e:
@@ -170,6 +182,7 @@ class _IndicatorResultsBase(_AssessmentBase):
         columns = [f.attname for f in IndicatorResult._meta.concrete_fields]
         compared = [*RESULT_FIELDS, "status", "commune_group"]
         created = updated = unchanged = 0
+        outcomes = {}  # sheet row -> [new, changed, unchanged, sheet key, indicator id], for the preview
         for start in range(0, len(keys), IN_BATCH):
             part = keys[start : start + IN_BATCH]
             ids = [sheets[k].pk for k in part]
@@ -180,11 +193,13 @@ class _IndicatorResultsBase(_AssessmentBase):
             new, changed, results = [], [], []
             for key, sheet_id in zip(part, ids, strict=True):
                 for indicator_id, values in self.results[key].items():
+                    tally = outcomes.setdefault(self.row_of_result(key, indicator_id), [0, 0, 0, key, indicator_id])
                     result = existing.pop((sheet_id, indicator_id), None)
                     if result is None:
                         result = make({"commune_year_id": sheet_id, "indicator_id": indicator_id, **values})
                         scoring.judge(result)
                         new.append(result)
+                        tally[0] += 1
                     else:
                         d = result.__dict__
                         before = [d[f] for f in compared]
@@ -192,18 +207,46 @@ class _IndicatorResultsBase(_AssessmentBase):
                         scoring.judge(result)
                         if [d[f] for f in compared] != before:
                             changed.append(result)
+                            tally[1] += 1
                         else:
                             unchanged += 1
+                            tally[2] += 1
                     results.append(result)
             created, updated = created + len(new), updated + len(changed)
             for result in existing.values():  # results of these sheets the file leaves as they are: judged again
                 if scoring.judge(result):
                     changed.append(result)
                 results.append(result)
+            if report.errors:
+                continue  # nothing is written: the preview and the counts say what the rows without errors hold
             writer.create(new)
             writer.update(changed, compared)
             scoring.criteria(results, user=self.user, reason=reason)
+        self.restate_preview(report, outcomes, sheets)
         report.created, report.updated, report.unchanged = created, updated, unchanged
+
+    # --- the preview: the results each row holds, not the sheets the engine wrote -------------------
+
+    def row_of_result(self, sheet_key, indicator_id) -> int:
+        """The sheet row a result was read from."""
+        raise NotImplementedError
+
+    def result_label(self, sheet, indicator_id) -> str:
+        return commune_year_label(sheet.commune, sheet.year)
+
+    def restate_preview(self, report, outcomes, sheets):
+        """The engine counted commune-year sheets; the clerk's rows hold indicator results: count those."""
+        preview = report.preview
+        preview.clear_accepted()
+        for number in sorted(outcomes):
+            if number in report.error_rows:
+                continue
+            new, updated, unchanged, key, indicator_id = outcomes[number]
+            kind, shown = kind_of(new, updated, unchanged), None
+            if preview.wants(kind):
+                label = self.result_label(sheets[key], indicator_id)
+                shown = PreviewRow(number, label, new=new, updated=updated, unchanged=unchanged)
+            preview.count(kind, records=new + updated + unchanged, group=key[0], row=shown)
 
     def template_rows(self, communes, year=None) -> list[list]:
         columns = self.get_import_columns()
@@ -243,6 +286,13 @@ class IndicatorResultWideResource(_IndicatorResultsBase):
     @classmethod
     def get_display_name(cls):
         return str(_("Chỉ tiêu, bảng ngang: mỗi xã một dòng, mỗi chỉ tiêu một cột"))
+
+    @classmethod
+    def preview_terms(cls):
+        return wide_sheet_terms(record=pgettext_lazy("đếm", "kết quả chỉ tiêu"), item=pgettext_lazy("đếm", "chỉ tiêu"))
+
+    def row_of_result(self, sheet_key, indicator_id) -> int:
+        return self.sheets_seen[sheet_key]
 
     def indicator_columns(self):
         """The chosen set's indicators first (in order), then codes of other sets with indicators."""
@@ -414,6 +464,21 @@ class IndicatorResultLongResource(_IndicatorResultsBase):
     @classmethod
     def get_display_name(cls):
         return str(_("Chỉ tiêu, danh sách dọc: mỗi chỉ tiêu một dòng"))
+
+    @classmethod
+    def preview_terms(cls):
+        return PreviewTerms(record=str(pgettext_lazy("đếm", "kết quả chỉ tiêu")))
+
+    def row_of_result(self, sheet_key, indicator_id) -> int:
+        return self.result_rows[(*sheet_key, indicator_id)]
+
+    def result_label(self, sheet, indicator_id) -> str:
+        codes = {i.pk: code for by_code in self.indicators.values() for code, i in by_code.items()}
+        return str(
+            _("{sheet}, chỉ tiêu {code}").format(
+                sheet=super().result_label(sheet, indicator_id), code=codes.get(indicator_id, "")
+            )
+        )
 
     def get_import_columns(self):
         columns = NtmResource.get_import_columns(self)

@@ -31,6 +31,7 @@ import tablib
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields
 
 from criteria import services
@@ -38,7 +39,8 @@ from criteria.choices import AssessmentStatus
 from criteria.models import Assessment, CommuneYear, CriteriaSet, Criterion, PeriodLock
 from divisions.choices import UnitKind, UnitLevel
 from divisions.widgets import UnitWidget, unit_name_keys
-from ntm_site.spreadsheets.errors import CellError
+from ntm_site.spreadsheets.errors import CellError, show_value
+from ntm_site.spreadsheets.preview import PreviewTerms
 from ntm_site.spreadsheets.registry import register
 from ntm_site.spreadsheets.resources import Column, NtmResource
 from ntm_site.spreadsheets.widgets import (
@@ -124,6 +126,16 @@ class CriteriaSetWidget(TextWidget):
         return getattr(value, "code", value or "")
 
 
+def wide_sheet_terms(*, record, item) -> PreviewTerms:
+    """A wide commune sheet's preview: "3 dòng = 3 xã × 19 {item} = 57 {record}"."""
+    return PreviewTerms(record=str(record), row=str(pgettext_lazy("đếm", "xã")), item=str(item))
+
+
+def commune_year_label(commune, year) -> str:
+    """A wide sheet's row as the preview names it: "Xã Kỳ Tiến (18769), năm 2017"."""
+    return str(_("{commune} ({code}), năm {year}").format(commune=commune.name, code=commune.code, year=year))
+
+
 class _AssessmentBase(NtmResource):
     """What both layouts share: the commune, the year, the set, the rules, the commune-year sheet."""
 
@@ -166,6 +178,19 @@ class _AssessmentBase(NtmResource):
         }
         self.sheets_seen = {}  # (commune, year, set) -> row number, for duplicate rows
         self.sheet_notes = {}  # (commune, year, set) -> the wide row's Ghi chú
+
+    # --- the preview: a row is a commune's year ------------------------------------------------------
+
+    def preview_label(self, row, record):
+        """ "Xã Kỳ Tiến (18769), năm 2017"; a row refused before it had a record: the cells as typed."""
+        if record is not None and "commune" in record:
+            return commune_year_label(record["commune"], record["year"])
+        cells = [row.raw(k) for k in ("commune", "commune_name", "year") if row.raw(k) is not None]
+        return " · ".join(show_value(v) for v in cells)
+
+    def preview_group(self, record):
+        commune = record.get("commune")
+        return getattr(commune, "pk", commune)
 
     def default_set(self, year):
         if year not in self.default_sets:
@@ -315,6 +340,10 @@ class AssessmentWideResource(_AssessmentBase):
     def get_display_name(cls):
         return str(_("Bảng ngang: mỗi xã một dòng, TC1…TC19"))
 
+    @classmethod
+    def preview_terms(cls):
+        return wide_sheet_terms(record=pgettext_lazy("đếm", "kết quả"), item=pgettext_lazy("đếm", "tiêu chí"))
+
     def criteria_count(self):
         chosen = self.criteria_set_choice
         if isinstance(chosen, str):
@@ -453,6 +482,16 @@ class AssessmentResource(_AssessmentBase):
     @classmethod
     def get_display_name(cls):
         return str(_("Danh sách dọc: mỗi tiêu chí một dòng"))
+
+    @classmethod
+    def preview_terms(cls):
+        return PreviewTerms(record=str(pgettext_lazy("đếm", "kết quả")))
+
+    def preview_label(self, row, record):
+        label = super().preview_label(row, record)
+        if record is not None and "criterion" in record:
+            return str(_("{sheet}, tiêu chí {number}").format(sheet=label, number=record["criterion"].number))
+        return label
 
     def import_records(self, row):
         head = self.read_row_key(row)

@@ -237,4 +237,5 @@ def choose_autocomplete(page, field, typed, option):
     page.locator(f"#id_{field} + .select2 .select2-selection").click()
     search = page.locator(".select2-container--open .select2-search__field")
     search.fill(typed)
-    page.locator(".select2-results__option:not(.loading-results)", has_text=option).first.click()
+    # role=option: not the heading of a group of options (units are listed under their map's edition)
+    page.locator(".select2-results__option[role=option]:not(.loading-results)", has_text=option).first.click()

@@ -133,14 +133,10 @@ class MinutesImportReport:
         }
 
     @property
-    def preview(self) -> list:
+    def preview(self):
+        """The rows of the first sheet that has any (the page lists each sheet's counts above it)."""
         first = next((s for s in self.sheets if s.report is not None and s.report.preview), None)
-        return first.report.preview if first else []
-
-    @property
-    def preview_headers(self) -> list:
-        first = next((s for s in self.sheets if s.report is not None and s.report.preview), None)
-        return first.report.preview_headers if first else []
+        return first.report.preview if first else None
 
     @property
     def batch_id(self):

@@ -5,8 +5,9 @@
         resource_classes = [ThingResource]
 
 The changelist gets three buttons: "Nhập từ Excel" (upload -> preview with counts and the
-first rows -> confirm), "Xuất Excel/CSV" (the list as currently filtered) and "Tải biểu mẫu"
-(the empty template). A failed preview offers the clerk's file back with its errors marked.
+rows by kind, ntm_site.spreadsheets.preview -> confirm), "Xuất Excel/CSV" (the list as
+currently filtered) and "Tải biểu mẫu" (the empty template). A failed preview offers the
+clerk's file back with its errors marked.
 Uploaded files wait between preview and confirm in the database (DatabaseStorage), so any
 worker process can serve the confirmation.
 """
@@ -94,7 +95,7 @@ class WorkbookExportForm(SelectableFieldsExportForm):
 
 
 class WorkbookImportExportMixin(ImportExportMixin):
-    """Upload -> preview (counts and first rows) -> confirm, export of the filtered list, templates."""
+    """Upload -> preview (counts, rows by kind) -> confirm, export of the filtered list, templates."""
 
     import_export_change_list_template = "admin/ntm_site/spreadsheets/change_list.html"
     import_template_name = "admin/ntm_site/spreadsheets/import.html"

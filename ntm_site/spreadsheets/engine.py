@@ -25,11 +25,13 @@ seconds of waiting it gives up with a message and writes nothing (`report.busy`)
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import compress
 from operator import ne
 
@@ -40,6 +42,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ntm_site.fields import YearField
 from ntm_site.text import fold
 from ntm_site.value_lists import pks_of_keys
 
@@ -47,6 +50,7 @@ from . import batches
 from .errors import WorkbookError, show_value
 from .failures import OTHER, DatabaseFailure, classify, failure_of
 from .history import BulkWriter, InstanceFactory
+from .preview import REFUSED, SKIPPED, ImportPreview, PreviewRow, PreviewTerms, kind_of
 from .reader import (
     Sheet,
     fill_merged_down,
@@ -58,7 +62,7 @@ from .reader import (
 )
 from .resources import ImportRow
 
-PREVIEW_ROWS = 10
+PREVIEW_ROWS = 10  # rows shown of each kind (new, changed, unchanged, refused, skipped)
 # What an xlsx cannot hold (tab, line feed and carriage return it can).
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CHUNK_RECORDS = 5000
@@ -67,15 +71,8 @@ LOCK_NAMESPACE = 0x4E544D  # "NTM": the first key of the advisory locks of impor
 
 
 @dataclass
-class PreviewRecord:
-    row_number: int
-    values: dict  # header -> display text
-    action: str = ""
-
-
-@dataclass
 class ImportReport:
-    """What an import did or would do: counts, the first rows, every error."""
+    """What an import did or would do: counts, the rows by kind (`preview`), every error."""
 
     template: str
     model_label: str = ""
@@ -94,8 +91,7 @@ class ImportReport:
     fatal: str = ""
     busy: bool = False  # another import into the same table held it too long: nothing done, try again
     database_failure: str = ""  # the database failed under the import (failures.py): nothing written, try again
-    preview: list = field(default_factory=list)
-    preview_headers: list = field(default_factory=list)
+    preview: ImportPreview = field(default_factory=lambda: ImportPreview(PreviewTerms(record="")))
     batch_id: int | None = None
     seconds: float = 0.0
     header_labels: dict = field(default_factory=dict)
@@ -158,7 +154,7 @@ class _Item:
     record: dict
     key: tuple
     row: ImportRow
-    preview: PreviewRecord | None = None
+    action: str = ""  # "new", "updated" or "unchanged" once its chunk is written
 
 
 def workbook_language(sheets: list[Sheet], resource) -> str | None:
@@ -206,6 +202,7 @@ class ImportEngine:
             model_label=self.opts.label,
             file_name=file_name,
             dry_run=dry_run,
+            preview=ImportPreview(resource.preview_terms(), limit=PREVIEW_ROWS),
         )
         self.key_attrs = list(resource.get_import_id_fields())
         self.fields_by_attr = {}
@@ -285,6 +282,7 @@ class ImportEngine:
             )
             self._read_rows(header)
             resource.after_import_rows(self.report, dry_run=self.dry_run)
+            self._name_related_rows()  # before a dry run is rolled back: rows of this file are still there
             if self.report.errors or self.dry_run:
                 transaction.set_rollback(True, using=using)
             elif batch is not None:
@@ -398,6 +396,7 @@ class ImportEngine:
                 records = []
             if row.skip_reason and not row.errors:
                 self.report.skipped += 1
+                self._preview_left_out(SKIPPED, row, str(row.skip_reason))
                 continue
             if not row.errors:
                 items = self._items(row, records)
@@ -449,13 +448,7 @@ class ImportEngine:
                 return []
             keys_in_row.add(key)
             self.seen[key] = row.number
-            preview = None
-            if len(self.report.preview) < PREVIEW_ROWS:
-                preview = PreviewRecord(row.number, self._display(record))
-                self.report.preview.append(preview)
-                if not self.report.preview_headers:
-                    self.report.preview_headers = list(preview.values)
-            items.append(_Item(record, key, row, preview))
+            items.append(_Item(record, key, row))
         return items
 
     def _column_of(self, attr):
@@ -472,19 +465,103 @@ class ImportEngine:
         return None
 
     def _display(self, record):
+        """A record as the preview shows it: labels of choices, dates as 15/08/2016, 10.000.000, related rows by
+        name (a bare id is named by `_name_related_rows()`, one query per related table for all shown rows)."""
+        from ntm_site.forms import vn_number
+
         out = {}
         for attr, value in record.items():
             f = self.fields_by_attr.get(attr)
             label = str(f.verbose_name)[:1].upper() + str(f.verbose_name)[1:] if f is not None else attr
-            if f is not None and f.flatchoices and value is not None:
-                value = dict(f.flatchoices).get(value, value)
-            out[label] = "" if value is None else str(value)
+            if value is None:
+                value = ""
+            elif f is not None and f.flatchoices:
+                value = str(dict(f.flatchoices).get(value, value))
+            elif f is not None and f.is_relation and not isinstance(value, models.Model):
+                value = _RelatedRow(f.related_model, value)
+            elif isinstance(value, datetime.date):
+                value = value.strftime("%d/%m/%Y")
+            elif isinstance(value, Decimal | int) and not isinstance(value, bool) and not isinstance(f, YearField):
+                value = vn_number(value, getattr(f, "decimal_places", 0) or 0)
+            else:
+                value = str(value)
+            out[label] = value
         return out
 
-    def _add_errors(self, row):
+    def _name_related_rows(self):
+        """Name the related rows the shown records hold only by id (an assignment of a support record)."""
+        wanted = {}
+        rows = [row for shown in self.report.preview.shown.values() for row in shown]
+        for row in rows:
+            for value in row.values.values():
+                if isinstance(value, _RelatedRow):
+                    wanted.setdefault(value.model, set()).add(value.pk)
+        names = {}
+        for model, pks in wanted.items():
+            found = model._default_manager.select_related().in_bulk(list(pks))
+            names.update({(model, pk): str(obj) for pk, obj in found.items()})
+        for row in rows:
+            for key, value in row.values.items():
+                if isinstance(value, _RelatedRow):
+                    row.values[key] = names.get((value.model, value.pk), str(value.pk))
+
+    def _add_errors(self, row, records=()):
+        if row.number not in self.report.error_rows:
+            self._preview_left_out(REFUSED, row, _refusal_reason(row.errors), records)
         self.report.errors.extend(row.errors)
         self.report.error_rows.add(row.number)
         row.errors = []
+
+    # --- the preview: rows by kind (ntm_site.spreadsheets.preview) --------------------------------
+
+    def _preview_left_out(self, kind, row, reason, records=()):
+        preview = self.report.preview
+        shown = None
+        if preview.wants(kind):
+            record = next(iter(records), None)
+            shown = PreviewRow(row.number, self.resource.preview_label(row, record), reason=reason)
+        preview.count(kind, row=shown)
+
+    def _preview_chunk(self, items):
+        """Count the chunk's rows by what was done with their records (all written or refused by now).
+
+        The report's counts are those of the rows without errors, so they add up with the preview's rows: the
+        records of a row refused in part (one result of an approved sheet) are not counted as written.
+        """
+        report = self.report
+        preview, resource, refused = report.preview, self.resource, report.error_rows
+        by_row = {}
+        for item in items:
+            if item.row.number in refused:
+                continue
+            position = _ACTION_POSITION.get(item.action)
+            if position is None:
+                continue  # not written (its row was refused)
+            tally = by_row.get(item.row.number)
+            if tally is None:
+                tally = by_row[item.row.number] = [item, 0, 0, 0]
+            tally[position] += 1
+        single = not preview.wide
+        for first, new, updated, unchanged in by_row.values():
+            report.created, report.updated, report.unchanged = (
+                report.created + new,
+                report.updated + updated,
+                report.unchanged + unchanged,
+            )
+            kind = kind_of(new, updated, unchanged)
+            shown = None
+            if preview.wants(kind):
+                shown = PreviewRow(
+                    first.row.number,
+                    resource.preview_label(first.row, first.record),
+                    values=self._display(first.record) if single else {},
+                    new=new,
+                    updated=updated,
+                    unchanged=unchanged,
+                )
+            preview.count(
+                kind, records=new + updated + unchanged, group=resource.preview_group(first.record), row=shown
+            )
 
     # --- writing ---------------------------------------------------------------------
 
@@ -621,9 +698,7 @@ class ImportEngine:
                 continue
             changed = _changed(concrete, before, d)
             if not changed:
-                self.report.unchanged += 1
-                if item.preview:
-                    item.preview.action = "unchanged"
+                item.action = "unchanged"
                 continue
             if clean and not self._full_clean(obj, row):
                 continue
@@ -632,6 +707,7 @@ class ImportEngine:
             updates.setdefault(changed, []).append((obj, item))
         creates, updates = self._refuse_out_of_scope(creates, updates)
         self._write(creates, updates)
+        self._preview_chunk(items)
 
     def _refuse_out_of_scope(self, creates, updates):
         """Rows the user may not write (another district's commune, an approved year) fail with row and column."""
@@ -646,7 +722,7 @@ class ImportEngine:
             problems = refusals.get(id(obj))
             if problems and item.row.number not in reported:  # once per sheet row, however many records it holds
                 reported.add(item.row.number)
-                self._validation_error(ValidationError(problems), item.row)
+                self._validation_error(ValidationError(problems), item.row, item.record)
         creates = [(o, i) for o, i in creates if id(o) not in refusals]
         updates = {
             k: kept for k, pairs in updates.items() if (kept := [(o, i) for o, i in pairs if id(o) not in refusals])
@@ -657,11 +733,11 @@ class ImportEngine:
         try:
             self.resource.prepare_instance(obj, item.record, is_new=is_new)
         except ValidationError as e:
-            self._validation_error(e, item.row)
+            self._validation_error(e, item.row, item.record)
             return False
         return True
 
-    def _validation_error(self, error, row):
+    def _validation_error(self, error, row, record=None):
         if hasattr(error, "error_dict"):
             for name, messages in error.message_dict.items():
                 key = self._column_of(name) if name != "__all__" else None
@@ -670,7 +746,7 @@ class ImportEngine:
         else:
             for message in error.messages:
                 row.error(None, message)
-        self._add_errors(row)
+        self._add_errors(row, [record] if record is not None else ())
 
     def _full_clean(self, obj, row):
         try:
@@ -693,7 +769,7 @@ class ImportEngine:
             # Find the rows the database refused, one by one (each in its own savepoint).
             self._write_one_by_one(creates, updates)
             return
-        self._count(creates, updates)
+        self._mark_written(creates, updates)
 
     def _write_one_by_one(self, creates, updates):
         using = self.writer.using
@@ -715,7 +791,7 @@ class ImportEngine:
                 except DatabaseError as e:
                     self._raise_if_failure(e)
                     self._db_error(item.row, e)
-        self._count(ok_creates, ok_updates)
+        self._mark_written(ok_creates, ok_updates)
 
     def _db_error(self, row, error):
         text = str(error)
@@ -728,16 +804,13 @@ class ImportEngine:
         row.error(None, message)
         self._add_errors(row)
 
-    def _count(self, creates, updates):
-        self.report.created += len(creates)
+    @staticmethod
+    def _mark_written(creates, updates):
         for _obj, item in creates:
-            if item.preview:
-                item.preview.action = "new"
+            item.action = "new"
         for pairs in updates.values():
-            self.report.updated += len(pairs)
             for _obj, item in pairs:
-                if item.preview:
-                    item.preview.action = "updated"
+                item.action = "updated"
 
     # --- the batch -------------------------------------------------------------------
 
@@ -768,6 +841,33 @@ class ImportEngine:
             self.batch = batch
         r.batch_id = batch.pk if batch is not None else (self.batch.pk if self.batch is not None else None)
         return batch
+
+
+_ACTION_POSITION = {"new": 1, "updated": 2, "unchanged": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class _RelatedRow:
+    """A related row a shown record holds by id only, named once the run is over."""
+
+    model: type
+    pk: object
+
+    def __str__(self):
+        return str(self.pk)
+
+
+def _refusal_reason(errors) -> str:
+    """Why a row is refused, for the preview's list: its first problem (the error table has them all)."""
+    if not errors:
+        return ""
+    first = errors[0]
+    text = first.message
+    if first.column:
+        text = _("cột “{column}”: {message}").format(column=first.column, message=first.message)
+    if len(errors) > 1:
+        text = _("{reason} (và {n} lỗi khác trong dòng)").format(reason=text, n=len(errors) - 1)
+    return str(text)
 
 
 def import_lock(model) -> tuple[int, int]:
@@ -814,4 +914,4 @@ def import_dataset(resource, dataset, *, dry_run=False, raise_errors=False, user
     return engine.report
 
 
-__all__ = ["ImportEngine", "ImportReport", "PreviewRecord", "import_dataset", "show_value"]
+__all__ = ["ImportEngine", "ImportReport", "import_dataset", "show_value"]

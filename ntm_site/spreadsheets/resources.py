@@ -41,7 +41,7 @@ from import_export import widgets as ie_widgets
 
 from ntm_site.text import fold
 
-from .errors import CellError, RowError
+from .errors import CellError, RowError, show_value
 from .reader import header_keys
 from .widgets import (
     ChoiceWidget,
@@ -353,6 +353,29 @@ class NtmResource(resources.ModelResource):
 
     def after_import_rows(self, report, *, dry_run: bool) -> None:
         """Called after the last row, inside the transaction (counts are final)."""
+
+    # --- the preview, in the clerk's terms (ntm_site.spreadsheets.preview) ---------------------------
+
+    @classmethod
+    def preview_terms(cls):
+        """What a row and a record are called: by default each row is one record, named as the model is.
+
+        A wide sheet says PreviewTerms(record=_("kết quả"), row=_("xã"), item=_("tiêu chí")): the preview then
+        explains "3 dòng = 3 xã × 19 tiêu chí = 57 kết quả" and lists its rows commune by commune.
+        """
+        from .preview import PreviewTerms
+
+        return PreviewTerms(record=str(cls._meta.model._meta.verbose_name))
+
+    def preview_label(self, row: ImportRow, record: dict | None) -> str:
+        """What a row is, in a word, on the preview ("Xã Kỳ Tiến (18769), năm 2017"); called only for the rows
+        shown, with the row's first record (None for a row refused before it had one). Default: its key cells."""
+        keys = [k for k in self.get_import_id_fields() if k in row.values] or list(row.values)[:3]
+        return " · ".join(show_value(row.raw(k)) for k in keys if row.raw(k) is not None)
+
+    def preview_group(self, record: dict):
+        """What the preview counts distinct rows by ("3 xã"): the commune of a wide sheet's record; None: rows."""
+        return None
 
     # --- export ----------------------------------------------------------------------
 

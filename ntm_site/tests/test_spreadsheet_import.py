@@ -285,12 +285,14 @@ def test_dry_run_counts_but_writes_nothing():
 
 
 @pytest.mark.django_db
-def test_preview_keeps_only_the_first_rows():
+def test_preview_keeps_only_the_first_rows_of_each_kind():
     rows = [UNITS_HEADER] + [unit_row(i, f"98{i:03d}") for i in range(1, 60)]
     report = import_units(xlsx(rows), dry_run=True)
     assert report.created == 59
-    assert len(report.preview) == 10
-    assert report.preview[0].action == "new" and report.preview[0].values["Tên"] == "Xã Mới"
+    new = report.preview.shown["new"]
+    assert len(new) == 10 and report.preview.rows["new"] == 59
+    assert new[0].kind == "new" and new[0].values["Tên"] == "Xã Mới"
+    assert report.preview.explanation() == "59 dòng = 59 đơn vị hành chính"
 
 
 # --- history and batches --------------------------------------------------------------------
