@@ -294,8 +294,7 @@ class ImportEngine:
         r = self.report
         r.errors, r.error_rows = [], set()
         r.created = r.updated = r.unchanged = 0
-        for preview in r.preview:
-            preview.action = ""
+        r.preview.clear()
         return failure
 
     def _raise_if_failure(self, error) -> None:

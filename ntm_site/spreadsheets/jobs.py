@@ -106,8 +106,9 @@ def run_import(job, run) -> jobs.Outcome:
         content=content,
         filename="tep_bao_loi.xlsx" if content else "",
         content_type=XLSX_CONTENT_TYPE if content else "",
-        # Another import held the table too long: the same file will go in a little later.
-        retryable=report.busy,
+        # Another import held the table too long, or the database failed under it (connection lost, deadlock,
+        # disk full): nothing was written and the same file will go in once that is over.
+        retryable=bool(report.busy or report.database_failure),
         written=0,
         **counts,
     )
