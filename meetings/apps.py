@@ -8,5 +8,5 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # The admin index's panels of this app (ntm_site.dashboard) and its sections of a commune's dossier
-        # (divisions.dossier).
-        from meetings import dashboard, dossier  # noqa: F401
+        # (divisions.dossier); the handler of the minutes import's background job (ntm_site.jobs).
+        from meetings import dashboard, dossier, jobs  # noqa: F401

@@ -118,6 +118,16 @@ class MinutesImportReport:
         return not self.fatal and self.failed_sheet is None
 
     @property
+    def busy(self) -> bool:
+        """Another import held a table too long: nothing written, the same file goes in later."""
+        return any(s.report.busy for s in self.sheets if s.report is not None)
+
+    @property
+    def database_failure(self) -> str:
+        """The database failed under the import (failures.py): nothing written, the same file goes in later."""
+        return next((s.report.database_failure for s in self.sheets if s.report and s.report.database_failure), "")
+
+    @property
     def written(self) -> bool:
         return self.ok and not self.dry_run
 
@@ -144,6 +154,13 @@ class MinutesImportReport:
         return ", ".join(str(i) for i in ids)
 
     def summary(self) -> str:
+        if not any(s.report is not None for s in self.sheets):  # the workbook was refused before any sheet ran
+            return str(
+                _(
+                    "{rows} dòng dữ liệu: {new} thêm mới, {updated} cập nhật, {unchanged} không đổi, {skipped} bỏ qua, "
+                    "{errors} lỗi."
+                )
+            ).format(rows=self.rows, **self.counts)
         parts = []
         for s in self.sheets:
             if s.report is not None:
@@ -193,16 +210,21 @@ def _assign_sheets(sheets) -> list[SheetResult]:
     return results
 
 
-def minutes_workbook_import(*, file, user=None, dry_run: bool = False, file_name: str | None = None):
+def minutes_workbook_import(*, file, user=None, dry_run=False, file_name=None, progress=None, batch=None):
     """Import a minutes workbook (meetings, participants, speeches, conclusions, tasks) in one transaction.
 
     The sheets run in that order through the spreadsheet engine, each seeing what the
     earlier ones wrote (a speech names a participant of the sheet before). All or nothing:
     at the first sheet with an error the rest are left unchecked and everything is
     rolled back; a dry run (the admin's preview) is rolled back too.
+
+    `batch`: the ImportBatch a queued confirm recorded (meetings.jobs): every sheet writes under it, and it
+    ends done with the workbook's counts, or failed with its errors. Without one, each sheet has its own.
+    `progress(read, total, written)`: the rows of the whole workbook, as the engine reports them per sheet.
     """
     from ntm_site.spreadsheets.engine import ImportEngine
     from ntm_site.spreadsheets.errors import WorkbookError
+    from ntm_site.spreadsheets.failures import DatabaseFailure
     from ntm_site.spreadsheets.reader import read_sheets
     from ntm_site.spreadsheets.services import read_upload
 
@@ -213,6 +235,7 @@ def minutes_workbook_import(*, file, user=None, dry_run: bool = False, file_name
         report.file_format, sheets = read_sheets(data, report.file_name)
     except WorkbookError as e:
         report.fatal = str(e)
+        _fail_batch(batch, report, user)
         return report
     report.sheets = _assign_sheets(sheets)
     language = translation.get_language()
@@ -226,32 +249,87 @@ def minutes_workbook_import(*, file, user=None, dry_run: bool = False, file_name
         report.fatal = str(
             _("Không thấy trang nào của biểu mẫu biên bản ({names}): hãy dùng biểu mẫu tải về từ trang Hội nghị.")
         ).format(names=", ".join(f"“{s.title}”" for s in report.sheets))
+        _fail_batch(batch, report, user)
         return report
     failed = None
+    counted = _WorkbookProgress(progress, report.sheets) if progress else None
     with transaction.atomic():
         for result in report.sheets:
             if result.sheet is None or failed is not None:
                 continue
             # Written for real inside this transaction, so that later sheets find these rows;
             # the whole transaction is rolled back below for a dry run or an error.
-            engine = ImportEngine(result.resource_class(), dry_run=False, user=user, file_name=report.file_name)
+            engine = ImportEngine(
+                result.resource_class(),
+                dry_run=False,
+                user=user,
+                file_name=report.file_name,
+                progress=counted.sheet(result) if counted else None,
+                batch=None if dry_run else batch,
+            )
             engine.report.file_format = report.file_format
             try:
                 engine.run_sheets([result.sheet])
             except WorkbookError as e:
                 engine.report.fatal = str(e)
                 engine.report.sheet = result.sheet.name
+                if isinstance(e, DatabaseFailure):
+                    engine.report.database_failure = e.kind
             engine.report.batch_id = None if dry_run else engine.report.batch_id
             result.report, result.checked = engine.report, True
             if not engine.report.ok:
                 failed = engine
         if failed is not None or dry_run:
             transaction.set_rollback(True)
+        elif batch is not None:  # each sheet marked it done with its own counts: the workbook's, with the rows
+            from ntm_site.spreadsheets import batches
+
+            batches.finish_batch(batch, report)
     if failed is not None:
         for result in report.sheets:
             if result.report is not None:
                 result.report.batch_id = None  # rolled back with everything else
-        if not dry_run:
+        if not dry_run and batch is not None:
+            _fail_batch(batch, report, user)
+        elif not dry_run:
             failed.batch = None  # its "running" batch went with the rollback: a failed one is written instead
             failed._log_failure()
     return report
+
+
+class _WorkbookProgress:
+    """The engine's per-sheet progress as the whole workbook's: the rows of the sheets already run added on."""
+
+    def __init__(self, callback, sheets):
+        self.callback = callback
+        self.sheets = sheets
+        self.estimate = sum(len(s.sheet.rows) for s in sheets if s.sheet is not None)
+
+    def sheet(self, result):
+        done = [s.report for s in self.sheets if s.checked and s is not result]
+        read_before = sum(r.rows for r in done)
+        written_before = sum(r.rows - r.skipped for r in done)
+
+        def report(read, total, written=None):
+            total = max(self.estimate, read_before + total)
+            self.callback(read_before + read, total, written_before + (written or 0))
+
+        return report
+
+
+def _fail_batch(batch, report, user) -> None:
+    """The queued confirm's batch says failed, with the workbook's first errors (nothing was written)."""
+    if batch is None:
+        return
+    from ntm_site.spreadsheets import batches
+
+    batches.fail_batch(
+        batch,
+        template=MINUTES_SLUG,
+        model=Meeting,
+        file_name=report.file_name,
+        user=user,
+        rows=report.rows,
+        errors=report.counts["errors"],
+        summary="\n".join(report.error_lines(50)),
+    )

@@ -1,5 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,10 +19,12 @@ from meetings.admin.inlines import (
 )
 from meetings.admin.widgets import CachedAutocompleteMixin
 from meetings.choices import CHAIR_ROLES, ParticipationRole
+from meetings.jobs import queue_minutes_import
 from meetings.models import Meeting
 from meetings.querysets import units_with_parents
 from meetings.resources import MINUTES_SHEETS, MeetingResource, minutes_template
 from meetings.services import meeting_sync_task_dates, minutes_workbook_import
+from ntm_site import jobs
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
 from ntm_site.spreadsheets.admin import (
     ERRORS_ON_PAGE,
@@ -191,31 +194,26 @@ class MeetingAdmin(WorkbookImportExportMixin, CachedAutocompleteMixin, FoldedSea
         return TemplateResponse(request, [self.import_template_name], context)
 
     def _process_import(self, request, **kwargs):
+        """The confirm: the previewed workbook becomes a background job (meetings.jobs), imported once."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = WorkbookConfirmForm(request.POST)
         import_url = reverse("admin:meetings_meeting_import")
         if not form.is_valid():
             return HttpResponseRedirect(import_url)
-        storage = DatabaseStorage(name=form.cleaned_data["import_file_name"], read_mode="rb")
-        data = storage.read()
+        name = form.cleaned_data["import_file_name"]
+        # The upload taken and the job recorded in one transaction: a second confirm of the same preview waits
+        # for this one, then finds the job (WorkbookImportExportMixin._already_confirmed).
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            data = DatabaseStorage(name=name, read_mode="rb").take()
+            if data is not None:
+                job = queue_minutes_import(
+                    data=data,
+                    upload_name=name,
+                    file_name=form.cleaned_data.get("original_file_name") or "",
+                    user=request.user,
+                    back_url=reverse("admin:meetings_meeting_changelist"),
+                )
         if data is None:
-            messages.error(request, _("Tệp tải lên đã hết hạn hoặc đã được nhập. Hãy tải tệp lên lại."))
-            return HttpResponseRedirect(import_url)
-        report = minutes_workbook_import(
-            file=data, user=request.user, file_name=form.cleaned_data.get("original_file_name") or ""
-        )
-        storage.remove()
-        if not report.ok:
-            form = WorkbookUploadForm(resources=self.resource_classes)
-            context = self._minutes_context(request, form=form, report=report)
-            if report.errors:
-                context["error_file_url"] = self._store_error_workbook(data, report)
-            return TemplateResponse(request, [self.import_template_name], context)
-        messages.success(
-            request,
-            _("Đã nhập xong biên bản từ tệp “{file}”. {summary}").format(
-                file=report.file_name, summary=report.summary()
-            ),
-        )
-        return HttpResponseRedirect(reverse("admin:meetings_meeting_changelist"))
+            return self._already_confirmed(request, name, import_url)
+        return HttpResponseRedirect(jobs.page_url(job))

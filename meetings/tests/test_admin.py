@@ -26,6 +26,7 @@ from meetings.tests.factories import (
     commune,
     criterion,
 )
+from meetings.tests.workbooks import HT
 from ntm_site.accounts.choices import Role
 from ntm_site.accounts.models import UserScope
 from ntm_site.accounts.versions import VERSION_FIELD, history_token
@@ -394,19 +395,69 @@ def test_minutes_template_download(admin_client):
     assert "bieu_mau_bien_ban_hoi_nghi.xlsx" in response["Content-Disposition"]
 
 
-def test_minutes_import_preview_then_confirm(admin_client, references):
+def preview_minutes(client, data, name="bien_ban.xlsx"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("bien_ban.xlsx", demo.minutes_workbook())
-    preview = admin_client.post(reverse("admin:meetings_meeting_import"), {"import_file": upload})
+    preview = client.post(reverse("admin:meetings_meeting_import"), {"import_file": SimpleUploadedFile(name, data)})
     assert preview.status_code == 200
+    assert preview.context["report"].ok, preview.context["report"].error_lines(5)
+    return preview
+
+
+def test_minutes_import_preview_then_confirm_runs_as_a_job(admin_client, references):
+    from ntm_site.models import ImportBatch, Job
+
+    preview = preview_minutes(admin_client, demo.minutes_workbook())
     page = preview.content.decode()
     assert "Các trang của sổ biên bản" in page and "Xác nhận nhập" in page
     assert not Meeting.objects.exists()
     confirm = preview.context["confirm_form"].initial
     response = admin_client.post(reverse("admin:meetings_meeting_process_import"), confirm)
-    assert response.status_code == 302
-    assert Meeting.objects.count() == 6
+    job = Job.objects.get()
+    # The confirm hands the workbook to a background job and shows its page (the suite's backend runs it at once).
+    assert response.status_code == 302 and response["Location"] == reverse("admin:ntm_site_job_page", args=[job.pk])
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Xong" in page and "Đã nhập xong biên bản từ tệp “bien_ban.xlsx”" in page
+    assert (job.kind, job.handler) == (Job.Kind.IMPORT, "meetings.minutes_import")
+    assert Meeting.objects.count() == 6 and Participation.objects.count() == 24 and FollowUpTask.objects.count() == 19
+    # One batch for the whole workbook, done with every sheet's rows, and the history of each row names it.
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.created, batch.job_id) == (ImportBatch.Status.DONE, 6 + 24 + 17 + 32 + 19, job.pk)
+    assert Meeting.objects.get(code=HT).history.get().history_change_reason == batch.change_reason
+    assert not Job.objects.get().input_file  # the upload is removed once imported
+
+
+def test_a_minutes_workbook_confirmed_twice_is_imported_once(admin_client, references):
+    from ntm_site.models import ImportBatch, Job
+
+    confirm = preview_minutes(admin_client, demo.minutes_workbook()).context["confirm_form"].initial
+    first = admin_client.post(reverse("admin:meetings_meeting_process_import"), confirm)
+    second = admin_client.post(reverse("admin:meetings_meeting_process_import"), confirm, follow=True)
+    job = Job.objects.get()
+    assert first["Location"] == second.redirect_chain[0][0] == reverse("admin:ntm_site_job_page", args=[job.pk])
+    assert "đã được xác nhận nhập rồi (Xong); không nhập lần nữa" in second.content.decode()
+    assert Job.objects.count() == 1 and ImportBatch.objects.count() == 1
+    assert Meeting.objects.count() == 6 and Speech.objects.count() == 17
+
+
+def test_a_minutes_workbook_refused_by_the_job_writes_nothing_and_says_why(admin_client, references):
+    from ntm_site.models import ImportBatch, Job
+    from sponsorship.models import Organisation
+
+    confirm = preview_minutes(admin_client, demo.minutes_workbook()).context["confirm_form"].initial
+    # Between the preview and the job, the organiser of the meetings is deleted: the job refuses them.
+    organiser = Organisation.objects.get(name="Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh")
+    organiser.delete()
+    response = admin_client.post(reverse("admin:meetings_meeting_process_import"), confirm, follow=True)
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("admin:ntm_site_job_page", args=[job.pk])
+    assert job.state == Job.State.FAILED and not job.retryable
+    page = response.content.decode()
+    assert "Lỗi" in page and "Không ghi gì" in page and "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh" in page
+    assert "Chạy lại" not in page
+    assert not Meeting.objects.exists() and not Participation.objects.exists() and not Person.objects.exists()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED and "Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh" in batch.error_summary
 
 
 def test_minutes_import_shows_errors_and_writes_nothing(admin_client, references):

@@ -393,3 +393,81 @@ def test_task_status_and_done_date_import(references):
     task = FollowUpTask.objects.get()
     assert task.status == TaskStatus.DONE and task.done_on == datetime.date(2016, 9, 20)
     assert task.meeting_date == datetime.date(2016, 8, 15)
+
+
+# --- the admin's confirm: a background job (meetings.jobs) ------------------------------------
+
+
+def confirm_minutes(client, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    upload = SimpleUploadedFile("bb.xlsx", data)
+    preview = client.post(reverse("admin:meetings_meeting_import"), {"import_file": upload})
+    assert preview.context["report"].ok, preview.context["report"].error_lines(5)
+    return preview.context["confirm_form"].initial
+
+
+def test_a_full_database_under_the_minutes_job_writes_nothing_and_chay_lai_imports_the_kept_file(
+    admin_client, references, monkeypatch
+):
+    """The disk fills after the first chunk (the meetings sheet's): the job says so in one message, writes
+    nothing (the meetings neither) and offers "Chạy lại"; with room again that imports the same workbook, once."""
+    from django.urls import reverse
+
+    from ntm_site.models import Job
+    from ntm_site.spreadsheets import failures
+    from ntm_site.tests.test_import_failures import FullHalfway
+
+    # Enough participants that SQLite needs new pages for them.
+    participants = [[HT, n, f"Người dự số {n} có tên dài", "", "Cán bộ", "Sở Nội vụ", "", "Dự"] for n in range(1, 401)]
+    confirm = confirm_minutes(admin_client, minutes_file(meetings=[meeting_row()], participants=participants))
+    disk = FullHalfway(monkeypatch, table="meetings_participation")
+    try:
+        response = admin_client.post(reverse("admin:meetings_meeting_process_import"), confirm, follow=True)
+    finally:
+        disk.free()
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("admin:ntm_site_job_page", args=[job.pk])
+    page = response.content.decode()
+    assert str(failures.MESSAGES["full"]) in page and "dòng 3" not in page  # one message, no row blamed
+    assert job.state == Job.State.FAILED and job.retryable
+    assert reverse("admin:ntm_site_job_rerun", args=[job.pk]) in page  # "Chạy lại"
+    assert nothing_written()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED and str(failures.MESSAGES["full"]) in batch.error_summary
+
+    admin_client.post(reverse("admin:ntm_site_job_rerun", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.attempt) == (Job.State.DONE, 2), job.message
+    assert Meeting.objects.count() == 1 and Participation.objects.count() == 400
+    batch.refresh_from_db()
+    assert (batch.status, batch.created) == (ImportBatch.Status.DONE, 401)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_minutes_confirm_waits_for_a_real_worker_then_writes_the_meetings(references, admin_client, settings):
+    """With django-tasks' database backend the confirm only queues: "Đang chờ", nothing written; `db_worker` runs
+    it, and the job page says done with the meetings there."""
+    from django.urls import reverse
+
+    from ntm_site.models import Job
+    from ntm_site.tests.test_background_jobs import DATABASE_TASKS, run_worker_once
+
+    settings.TASKS = DATABASE_TASKS
+    confirm = confirm_minutes(admin_client, demo.minutes_workbook())
+    queued = admin_client.post(reverse("admin:meetings_meeting_process_import"), confirm)
+    job = Job.objects.get()
+    assert queued["Location"] == reverse("admin:ntm_site_job_page", args=[job.pk])
+    assert job.state == Job.State.QUEUED and ImportBatch.objects.get().status == ImportBatch.Status.QUEUED
+    assert "Đang chờ" in admin_client.get(queued["Location"]).content.decode()
+    assert nothing_written()
+
+    run_worker_once()
+
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.message
+    assert (job.total, job.written) == (6 + 24 + 17 + 32 + 19,) * 2
+    assert Meeting.objects.count() == 6 and Speech.objects.count() == 17
+    assert "Đã nhập xong biên bản" in admin_client.get(queued["Location"]).content.decode()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.DONE

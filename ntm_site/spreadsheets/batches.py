@@ -99,6 +99,17 @@ def hold_batch(batch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
 
 
+def finish_batch(batch, report) -> None:
+    """Mark a batch done with a report's counts: the last statement of the import's transaction, so "done"
+    commits with the rows or not at all."""
+    batch.status = batch.Status.DONE
+    batch.rows, batch.created, batch.updated = report.rows, report.created, report.updated
+    batch.unchanged, batch.skipped, batch.errors = report.unchanged, report.skipped, 0
+    batch.error_summary = ""
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
 def fail_batch(batch, *, template: str, model, file_name: str, user, rows: int, errors: int, summary: str):
     """Mark a batch failed (writing a new one when the batch went with a rolled-back transaction).
 

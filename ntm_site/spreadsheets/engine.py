@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, connections, models, router, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ntm_site.fields import YearField
@@ -815,13 +815,7 @@ class ImportEngine:
 
     def _finish_batch(self, batch):
         """The last statement of the import's transaction: "done" commits with the rows, or not at all."""
-        r = self.report
-        batch.status = batch.Status.DONE
-        batch.rows, batch.created, batch.updated = r.rows, r.created, r.updated
-        batch.unchanged, batch.skipped, batch.errors = r.unchanged, r.skipped, 0
-        batch.error_summary = ""
-        batch.finished_at = timezone.now()
-        batch.save()
+        batches.finish_batch(batch, self.report)
 
     def _log_failure(self):
         """The batch marked failed with the first errors (None when the connection cannot write it now)."""

@@ -62,15 +62,20 @@ def queue_import(*, resource_class, data: bytes, upload_name: str, file_name: st
     return job, batches[0]
 
 
-@jobs.handler(HANDLER)
-def run_import(job, run) -> jobs.Outcome:
+def running_batch(job):
+    """The job's batch, now running in this worker, and the file the confirm kept: (batch, bytes)."""
     from ntm_site.models import ImportBatch
 
     batch = ImportBatch.objects.get(job=job)
     # The batch names its worker process, as one the admin runs itself does (batches.settle_abandoned).
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, worker=worker_id())
     with job.input_file.open("rb") as handle:
-        data = handle.read()
+        return batch, handle.read()
+
+
+@jobs.handler(HANDLER)
+def run_import(job, run) -> jobs.Outcome:
+    batch, data = running_batch(job)
     report = workbook_import(
         resource_class=get_resource(job.params["template"]),
         file=data,
@@ -79,17 +84,19 @@ def run_import(job, run) -> jobs.Outcome:
         progress=run.import_progress,
         batch=batch,
     )
+    return import_outcome(report, data, batch, done=_("Đã nhập xong tệp “{file}” (lô #{batch}). {summary}"))
+
+
+def import_outcome(report, data: bytes, batch, *, done: str) -> jobs.Outcome:
+    """A background import's outcome from its report (the engine's, or the minutes workbook's alike): `done`
+    (with its file, batch and summary) when it went in; else why not, the clerk's file with its errors marked,
+    and "Chạy lại" when the database, not the file, was at fault."""
     counts = {"total": report.rows, "read": report.rows}
     if report.ok:
-        return jobs.Outcome(
-            message=_("Đã nhập xong tệp “{file}” (lô #{batch}). {summary}").format(
-                file=report.file_name, batch=batch.pk, summary=report.summary()
-            ),
-            written=report.rows - report.skipped,
-            **counts,
-        )
+        message = done.format(file=report.file_name, batch=batch.pk, summary=report.summary())
+        return jobs.Outcome(message=message, written=report.rows - report.skipped, **counts)
     lines = report.error_lines(20)
-    more = len(report.errors) + (1 if report.fatal else 0) - len(lines)
+    more = len(report.error_lines()) - len(lines)
     message = "\n".join(
         [_("Không ghi gì: {summary}").format(summary=report.summary()), *lines]
         + ([_("… và {n} lỗi nữa.").format(n=more)] if more > 0 else [])

@@ -88,12 +88,14 @@ ROWS = [HEADER] + [[f"{99000 + i}", f"Xã Thử {i}", "Xã", "444", "01/01/2016"
 
 
 class FullHalfway:
-    """The database is full from the second chunk of the import on (SQLite: max_page_count; PostgreSQL: 53100)."""
+    """The database is full from the second chunk of the import on (SQLite: max_page_count; PostgreSQL: 53100,
+    from a trigger on `table`)."""
 
-    def __init__(self, monkeypatch):
+    def __init__(self, monkeypatch, table="divisions_administrativeunit"):
         from django.db import connection
 
         self.connection = connection
+        self.table = table
         self.armed = True
         monkeypatch.setattr(engine, "CHUNK_RECORDS", 100)
         original = engine.ImportEngine._flush
@@ -114,7 +116,7 @@ class FullHalfway:
                     "RAISE EXCEPTION 'No space left on device' USING ERRCODE = 'disk_full'; END $$"
                 )
                 cursor.execute(
-                    "CREATE TRIGGER ntm_test_full BEFORE INSERT ON divisions_administrativeunit "
+                    f"CREATE TRIGGER ntm_test_full BEFORE INSERT ON {self.table} "
                     "FOR EACH ROW EXECUTE FUNCTION ntm_test_full()"
                 )
             else:
@@ -125,7 +127,7 @@ class FullHalfway:
         with self.connection.cursor() as cursor:
             if self.connection.vendor == "postgresql":
                 # (Gone already when the failed import's rollback took it: PostgreSQL's DDL is transactional.)
-                cursor.execute("DROP TRIGGER IF EXISTS ntm_test_full ON divisions_administrativeunit")
+                cursor.execute(f"DROP TRIGGER IF EXISTS ntm_test_full ON {self.table}")
                 cursor.execute("DROP FUNCTION IF EXISTS ntm_test_full()")
             else:
                 cursor.execute("PRAGMA max_page_count = 1073741823")
