@@ -70,6 +70,15 @@ def decision(user):
     return found
 
 
+def decision_with_assignment(user):
+    """The decision of a meeting, assigning a sponsor (its page's inline; an assignment keeps it from deletion)."""
+    from sponsorship.tests.factories import AssignmentFactory
+
+    found = decision(user)
+    AssignmentFactory(decision=found)
+    return found
+
+
 def criterion_with_links(user):
     """A criterion of a province's own set, with an indicator, named by a speech and a task."""
     cset = CriteriaSet.objects.create(code="ha-tinh-thu", name="Bộ tiêu chí thử của tỉnh", valid_from_year=2016)
@@ -108,3 +117,6 @@ CASES = {
     "criteria.criterion": criterion_with_links,
     "divisions.administrativeunit": unit,
 }
+
+
+PAGE_CASES = {"sponsorship.decision": decision_with_assignment}

@@ -453,6 +453,11 @@ class GuardedAdminMixin:
                 wrap(require_POST(self.restore_view)),
                 name="{}_{}_restore".format(*info),
             ),
+            path(
+                "deleted/<str:part>/<int:history_id>/restore/",
+                wrap(require_POST(self.restore_part_view)),
+                name="{}_{}_restore_part".format(*info),
+            ),
         ]
         extra += approval.admin_urls(self)
         return extra + super().get_urls()
@@ -464,17 +469,27 @@ class GuardedAdminMixin:
             and self.has_add_permission(request)
         )
 
-    def deleted_queryset(self, request):
-        """Last history rows ("-") of records that no longer exist, in the user's write scope."""
-        hmodel = scope.history_model_of(self.model)
-        pk = self.model._meta.pk.attname
-        rows = hmodel.objects.filter(history_type="-").exclude(
-            **{f"{pk}__in": self.model._default_manager.values("pk")}
-        )
+    def deleted_queryset(self, request, model=None):
+        """Last history rows ("-") of records (of `model`: one of `part_models()`) that no longer exist, in the
+        user's write scope."""
+        model = model or self.model
+        hmodel = scope.history_model_of(model)
+        pk = model._meta.pk.attname
+        rows = hmodel.objects.filter(history_type="-").exclude(**{f"{pk}__in": model._default_manager.values("pk")})
         # Rows deleted with another record come back with it: they are restored from that record's list.
-        rows = rows.exclude(history_id__in=deleted_with_another(self.model))
-        rows = scope.restrict_history(rows, request.user, self.model, WRITE)
+        rows = rows.exclude(history_id__in=deleted_with_another(model))
+        rows = scope.restrict_history(rows, request.user, model, WRITE)
         return rows.select_related("history_user").order_by("-history_date", "-history_id")
+
+    def part_models(self) -> dict:
+        """{model name: model} of the rows written only on this page (tracked inlines with no page of their own):
+        one deleted there alone is listed, and restored, with this model's deleted records."""
+        found = {}
+        for inline in self.inlines:
+            model = inline.model
+            if model not in self.admin_site._registry and scope.history_model_of(model) is not None:
+                found[model._meta.model_name] = model
+        return found
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
@@ -503,6 +518,8 @@ class GuardedAdminMixin:
                     ),
                 }
             )
+        if page.number == 1:
+            rows += self._deleted_parts(request)
         context = {
             **self.admin_site.each_context(request),
             "title": _("{what} đã xóa").format(what=capfirst(opts.verbose_name_plural)),
@@ -534,6 +551,51 @@ class GuardedAdminMixin:
         )
         return HttpResponseRedirect(
             reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        )
+
+    def _deleted_parts(self, request) -> list[dict]:
+        """The rows of this page's inlines deleted alone (at most 50 of each kind), named with their kind."""
+        opts = self.model._meta
+        rows = []
+        for name, model in self.part_models().items():
+            for record in self.deleted_queryset(request, model)[:50]:
+                text = _("{model} “{obj}”").format(model=capfirst(model._meta.verbose_name), obj=_safe_str(record))
+                url = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_restore_part"
+                rows.append(
+                    {
+                        "record": record,
+                        "text": text,
+                        "deleted_with": 0,
+                        "restore_url": reverse(url, args=[name, record.history_id]),
+                    }
+                )
+        return rows
+
+    def restore_part_view(self, request, part, history_id):
+        """ "Khôi phục" of a row deleted alone on this page: it comes back, and the page of its record opens."""
+        if not self.has_restore_permission(request):
+            raise PermissionDenied
+        model = self.part_models().get(part)
+        record = self.deleted_queryset(request, model).filter(history_id=history_id).first() if model else None
+        if record is None:
+            raise Http404(_("Không có bản ghi đã xóa này, hoặc nó đã được khôi phục."))
+        opts = self.model._meta
+        try:
+            obj = restore_deleted(record=record, user=request.user)
+        except ValidationError as e:
+            self.message_user(request, " ".join(e.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_deleted"))
+        self.message_user(
+            request,
+            _("Đã khôi phục {what} “{obj}” từ lịch sử.").format(what=model._meta.verbose_name, obj=obj),
+            messages.SUCCESS,
+        )
+        parent = next(f for f in model._meta.concrete_fields if f.is_relation and f.related_model is self.model)
+        return HttpResponseRedirect(
+            reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[quote(getattr(obj, parent.attname))],
+            )
         )
 
 

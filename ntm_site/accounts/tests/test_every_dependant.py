@@ -4,7 +4,8 @@ The models are found by walking the model graph (`_meta`): a tracked model has d
 go or change with it on delete (CASCADE, SET_NULL, SET_DEFAULT) or when it has many-to-many links.
 Each app says how to build a full record of its models in `<app>/tests/restore_cases.py`
 (`CASES = {"app_label.model_name": builder}`; a builder takes the test's superuser and returns a
-saved record with at least one row in every relation of its model). A new model with dependants,
+saved record with at least one row in every relation of its model; `PAGE_CASES`, where needed, one with a
+row in every inline of its page too). A new model with dependants,
 or a new dependant relation of a listed model, fails here until its case builds it.
 """
 
@@ -22,7 +23,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
-from ntm_site.accounts.restore import restore_deleted
+from ntm_site.accounts.versions import local_time
 from ntm_site.models import TrackedModel
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def models_with_dependants() -> list[str]:
     )
 
 
-def restore_cases() -> dict:
+def restore_cases(name: str = "CASES") -> dict:
     cases = {}
     for config in apps.get_app_configs():
         try:
@@ -60,8 +61,15 @@ def restore_cases() -> dict:
             if e.name not in (f"{config.name}.tests", f"{config.name}.tests.restore_cases"):
                 raise
             continue
-        cases.update(module.CASES)
+        cases.update(getattr(module, name, {}))
     return cases
+
+
+def page_cases() -> dict:
+    """The builders for the lost-update test: a record with a saved row in every inline of its page. A module's
+    PAGE_CASES add to its CASES, for a page whose inline holds rows that keep the record from being deleted
+    (PROTECT), which a restore case cannot have."""
+    return {**restore_cases(), **restore_cases("PAGE_CASES")}
 
 
 def _relation_rows(obj, relation) -> list:
@@ -154,28 +162,51 @@ def test_deleting_and_restoring_brings_back_the_whole_record(admin_client, super
     if model in admin.site._registry:
         assert admin_client.post(admin_url(obj, "delete", obj.pk), {"post": "yes"}).status_code == 302
     else:
-        # Rows without a page of their own are deleted from their parent's page: its formset calls delete().
-        doomed = model._default_manager.get(pk=obj.pk)
-        doomed._history_user = superuser
-        doomed.delete()
+        # Rows without a page of their own are deleted on their parent's page: its inline's "Xóa" box, saved.
+        parent = _parent_of(obj)
+        change = admin_url(parent, "change", parent.pk)
+        page = admin_client.get(change)
+        (form,) = [
+            f
+            for fs in page.context["inline_admin_formsets"]
+            for f in fs.formset.forms
+            if type(f.instance) is model and f.instance.pk == obj.pk
+        ]
+        sent = [*page_form(page, type(parent)), (f"{form.prefix}-DELETE", "on")]
+        assert _post(admin_client, change, sent).status_code == 302
     assert not model._default_manager.filter(pk=obj.pk).exists()
     gone = [key for key in before if apps.get_model(key[0])._base_manager.filter(pk=key[1]).exists()]
     # Rows that only lost their reference to the record (SET_NULL) are still there; the rest is gone.
     assert all(before[key] != _values(apps.get_model(key[0])._base_manager.get(pk=key[1])) for key in gone)
     assert all(default_storage.exists(name) for name in files), "a deleted record's files stay in storage"
 
-    if model in admin.site._registry:
-        listing = admin_client.get(admin_url(obj, "deleted"))
-        rows = [r for r in listing.context["rows"] if r["record"].instance.pk == obj.pk]
-        assert len(rows) == 1
-        assert admin_client.post(rows[0]["restore_url"]).status_code == 302
-    else:
-        record = model.history.filter(**{model._meta.pk.attname: obj.pk}, history_type="-").latest("history_id")
-        restore_deleted(record=record, user=superuser)
+    # "Khôi phục" on the list of deleted records: the record's own, or its parent's for a row of its page.
+    listed = obj if model in admin.site._registry else _parent_of(obj)
+    listing = admin_client.get(admin_url(listed, "deleted"))
+    rows = [
+        r for r in listing.context["rows"] if type(r["record"].instance) is model and r["record"].instance.pk == obj.pk
+    ]
+    assert len(rows) == 1
+    assert "Khôi phục" in listing.content.decode() and rows[0]["restore_url"] in listing.content.decode()
+    assert admin_client.post(rows[0]["restore_url"]).status_code == 302
 
     restored = model._default_manager.get(pk=obj.pk)
     assert whole(restored) == before
     assert all(default_storage.exists(name) for name in files)
+
+
+def _parent_of(obj):
+    """The record on whose page a row without a page of its own is written (its inline's foreign key)."""
+    for parent_admin in admin.site._registry.values():
+        for inline in parent_admin.inlines:
+            if inline.model is type(obj):
+                fk = next(
+                    f
+                    for f in type(obj)._meta.concrete_fields
+                    if f.is_relation and f.related_model is parent_admin.model and f.name == (inline.fk_name or f.name)
+                )
+                return getattr(obj, fk.name)
+    raise AssertionError(f"{obj._meta.label} has no page and no parent page")
 
 
 def models_with_pages() -> list[str]:
@@ -188,30 +219,46 @@ def test_rows_without_a_page_of_their_own_are_written_on_their_parents_page():
     assert set(models_with_dependants()) - set(models_with_pages()) <= inlined
 
 
+def _stale_rows(page, obj) -> list:
+    """The rows a save of `page` writes, one of each kind: the record, then the first saved row of each inline."""
+    rows = [obj]
+    for formset in page.context["inline_admin_formsets"]:
+        saved = [f.instance for f in formset.formset.forms if f.instance.pk]
+        if saved:
+            rows.append(saved[0])
+    return rows
+
+
 @pytest.mark.parametrize("label", models_with_pages())
 def test_a_page_opened_before_another_save_refuses_to_save_over_it(admin_client, superuser, other_clerk, label):
-    build = restore_cases().get(label)
+    """Whichever row the page writes moved meanwhile (the record, or a row of any of its inlines): the save is
+    refused, naming the row, who saved it and when, and nothing is written."""
+    build = page_cases().get(label)
     assert build is not None, f"no restore case for {label}"
     obj = build(superuser)
     model = type(obj)
     change = admin_url(obj, "change", obj.pk)
-    page = admin_client.get(change)
-    sent = page_form(page, model)
-    # The row that moves meanwhile: a row of the first inline holding one, else the record itself.
-    rows = [f.instance for fs in page.context["inline_admin_formsets"] for f in fs.formset.forms if f.instance.pk]
-    moved = rows[0] if rows else obj
-    moved = type(moved)._default_manager.get(pk=moved.pk)
-    moved._history_user = other_clerk
-    moved.save()
-    snapshot = whole(model._default_manager.get(pk=obj.pk))
-    written = _history_count(snapshot)
+    stale = _stale_rows(admin_client.get(change), obj)
+    inlines = admin.site._registry[model].get_inlines(None, obj)
+    assert len(stale) == 1 + len(inlines), f"the case of {label} builds no row of some inline: make it build one"
+    for row in stale:
+        page = admin_client.get(change)
+        sent = page_form(page, model)
+        moved = type(row)._default_manager.get(pk=row.pk)
+        moved._history_user = other_clerk
+        moved.save()
+        when = local_time(
+            type(moved).history.filter(**{moved._meta.pk.attname: moved.pk}).latest("history_id").history_date
+        )
+        snapshot = whole(model._default_manager.get(pk=obj.pk))
+        written = _history_count(snapshot)
 
-    refused = _post(admin_client, change, sent)
-    assert refused.status_code == 200
-    text = refused.content.decode()
-    assert "sau khi bạn mở trang" in text and "nguoikhac" in text
-    assert str(moved) in lxml.html.fromstring(text).text_content()
-    assert _history_count(snapshot) == written
+        refused = _post(admin_client, change, sent)
+        assert refused.status_code == 200, f"a stale {moved._meta.label_lower} was saved over"
+        text = lxml.html.fromstring(refused.content.decode()).text_content()
+        assert "sau khi bạn mở trang" in text and f"bởi nguoikhac lúc {when}" in text
+        assert str(moved) in text
+        assert _history_count(snapshot) == written
 
     without = [(k, v) for k, v in page_form(admin_client.get(change), model) if not k.endswith("ntm_version")]
     refused = _post(admin_client, change, without)
