@@ -57,6 +57,7 @@ from criteria.models import (
     Target,
 )
 from criteria.resources import AssessmentResource, AssessmentWideResource
+from divisions.choices import UnitLevel
 from divisions.dossier import CommuneFilter
 from divisions.models import AdministrativeUnit
 from ntm_site.admin import FoldedSearchMixin, TrackedAdmin
@@ -73,6 +74,12 @@ def _lock_of(obj):
     if not hasattr(obj, "_ntm_lock"):
         obj._ntm_lock = services.lock_for(commune=obj.commune, year=obj.year)
     return obj._ntm_lock
+
+
+def district_name(commune):
+    """The commune's district, or none (shown "-") for a commune of the 2025 map, whose parent is its province."""
+    parent = commune.parent if commune.parent_id else None
+    return parent.name if parent is not None and parent.level == UnitLevel.DISTRICT else None
 
 
 class LockAwareMixin:
@@ -394,7 +401,7 @@ class CommuneYearAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin,
 
     @admin.display(description=_("quận/huyện"), ordering="commune__parent__name")
     def district(self, obj):
-        return obj.commune.parent.name if obj.commune.parent_id else ""
+        return district_name(obj.commune)
 
     @admin.display(description=_("bộ tiêu chí"), ordering="criteria_set__code")
     def set_code(self, obj):
@@ -444,7 +451,7 @@ class AssessmentAdmin(LockAwareMixin, CriteriaWorkbookMixin, FoldedSearchMixin, 
 
     @admin.display(description=_("quận/huyện"), ordering="commune__parent__name")
     def district(self, obj):
-        return obj.commune.parent.name if obj.commune.parent_id else ""
+        return district_name(obj.commune)
 
     @admin.display(description=_("tiêu chí"), ordering="criterion__number")
     def criterion_number(self, obj):

@@ -272,3 +272,20 @@ def test_unlocking_is_a_separate_permission(client, django_user_model, ky_anh):
     lock.refresh_from_db()
     assert not lock.is_locked
     assert lock.history.first().history_user == clerk
+
+
+def test_a_2025_commune_shows_no_district_rather_than_its_province(admin_client):
+    """The list's "Quận/huyện" column read "Tỉnh Hà Tĩnh" for every commune of the 2025 map, which has no district."""
+    import re
+
+    from divisions.models import AdministrativeUnit
+
+    sheet(KY_TIEN, 2017, "1" * 19)
+    ky_xuan_2025 = AdministrativeUnit.objects.get(edition="2025", name="Xã Kỳ Xuân")
+    sheet(ky_xuan_2025, 2026, "1111111110", set_code="qd-51-2025-xa")
+    page = admin_client.get(reverse("admin:criteria_communeyear_changelist")).content.decode()
+    cells = re.findall(r'<th class="field-commune[^"]*">(.*?)</th><td class="field-district">(.*?)</td>', page)
+    rows = {re.sub(r"<[^>]+>", "", name): re.sub(r"<[^>]+>", "", district).strip() for name, district in cells}
+    assert rows == {"Xã Kỳ Tiến, Huyện Kỳ Anh": "Huyện Kỳ Anh", "Xã Kỳ Xuân, Tỉnh Hà Tĩnh": "-"}, rows
+    page = admin_client.get(reverse("admin:criteria_assessment_changelist"), {"year": 2026}).content.decode()
+    assert '<td class="field-district">-</td>' in page and '<td class="field-district">Tỉnh Hà Tĩnh</td>' not in page

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.admin.utils import flatten_fieldsets, quote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -196,6 +196,22 @@ class GuardedAdminMixin:
             elif q is not None:
                 qs = qs.filter(q)
         return qs
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django says "… doesn't exist. Perhaps it was deleted?" also of a row that lies outside the user's scope
+        # (a commune clerk opening another commune's sheet by its address). Say both, without telling which.
+        user_scope = scope.get_scope(request.user)
+        if user_scope.unrestricted or scope.rule_for(opts.model) is None:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        message = _(
+            "Không mở được {name} số “{key}”: bản ghi đã bị xóa hoặc nằm ngoài phạm vi được giao cho bạn ({scope})."
+        ).format(name=opts.verbose_name, key=unquote(object_id), scope=user_scope.describe())
+        self.message_user(request, message, messages.WARNING)
+        if self.has_view_or_change_permission(request):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name)
+        else:
+            url = reverse("admin:index", current_app=self.admin_site.name)
+        return HttpResponseRedirect(url)
 
     def get_object(self, request, object_id, from_field=None):
         # A change page asks for its row several times (locks, approval, the form): on a GET, read it once,

@@ -246,7 +246,14 @@ class NtmResource(resources.ModelResource):
         from ntm_site.text import fold
 
         title = cls.option("template_title") or cls._meta.model._meta.verbose_name_plural
-        return slugify(fold(str(title)))[:60].strip("-").replace("-", "_")
+        # "/" parts words ("51/2025/QĐ-TTg" is 51_2025_qd_ttg, not 512025qd_ttg); a long title keeps whole words.
+        words = slugify(fold(str(title)).replace("/", " ")).split("-")
+        stem = words[0]
+        for word in words[1:]:
+            if len(stem) + 1 + len(word) > 60:
+                break
+            stem = f"{stem}_{word}"
+        return stem
 
     def get_import_id_fields(self):
         return list(self._meta.import_id_fields)

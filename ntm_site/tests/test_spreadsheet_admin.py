@@ -1,6 +1,7 @@
 """The admin's import (upload, preview, confirm), export, template and error workbook."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -179,3 +180,33 @@ def test_import_batches_are_listed_read_only(admin_client, superuser):
     detail = admin_client.get(reverse("admin:ntm_site_importbatch_change", args=[batch.pk])).content.decode()
     assert "<li>+ Xã Mới" in detail  # the row it wrote, marked as added
     assert admin_client.get(reverse("admin:ntm_site_importbatch_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_template_downloads_under_its_vietnamese_name_never_its_code(admin_client):
+    """Issue 19, point 7: a template was saved as "bieu_mau_assessments-wide.xlsx"."""
+    from django.contrib import admin
+
+    from ntm_site.spreadsheets.admin import WorkbookImportExportMixin
+    from ntm_site.spreadsheets.registry import all_resources
+
+    codes = {slug.replace("-", "_") for slug in all_resources() if "-" in slug}
+    downloaded = {}
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, WorkbookImportExportMixin):
+            continue
+        info = model._meta.app_label, model._meta.model_name
+        for index, resource_class in enumerate(model_admin.get_import_resource_classes(None)):
+            response = admin_client.get(reverse("admin:{}_{}_import_template".format(*info)), {"resource": index})
+            disposition = response["Content-Disposition"]
+            name = re.fullmatch(r'attachment; filename="bieu_mau_([a-z0-9_]+)\.xlsx"', disposition)
+            assert name, disposition
+            downloaded[resource_class.get_template_slug()] = name[1]
+    names = {slug: resource_class.get_file_stem() for slug, resource_class in all_resources().items()}
+    assert len(downloaded) > 10  # the meetings' workbook is named for the minutes it holds: bien_ban_hoi_nghi
+    for slug, name in [*names.items(), *downloaded.items()]:
+        assert slug not in name and not any(code in name for code in codes), name
+        assert len(name) <= 60 and not name.endswith("_"), name
+    # Whole words, and a decision number keeps its parts.
+    assert names["assessments-wide"] == "bang_tong_hop_ket_qua_thuc_hien_bo_tieu_chi_nong_thon_moi"
+    assert names["commune-groups"] == "danh_sach_phan_nhom_xa_theo_quyet_dinh_51_2025_qd_ttg"

@@ -90,3 +90,19 @@ def test_text_columns_of_a_report_workbook_wrap_and_fit_the_printed_page(admin_c
                 assert sheet.column_dimensions[cell.column_letter].width <= 40, (slug, cell.coordinate)
     if slug in ("sponsor-scorecard", "sponsor-activity"):
         assert long_texts, "no long name in the demo world: the test would prove nothing"
+
+
+@pytest.mark.parametrize("slug", sorted(PARAMS))
+def test_every_download_of_a_report_is_named_in_vietnamese_never_by_its_code(admin_client, world, slug):
+    """Issue 19, point 7: a report was saved as "bao-cao-criteria-summary-….xlsx"."""
+    from reports.exports import FORMATS, file_stem
+
+    title = registry.get(slug).title
+    for fmt in FORMATS:
+        response = admin_client.get(reverse("reports:export", args=[slug, fmt]), PARAMS[slug])
+        name = re.fullmatch(r'attachment; filename="([a-z0-9-]+)-\d{8}-\d{4}\.(\w+)"', response["Content-Disposition"])
+        assert name and name[2] == fmt, response["Content-Disposition"]
+        assert slug not in name[1] and name[1] == file_stem(title), name[1]
+    if slug in REPORT_DOCUMENTS:
+        response = admin_client.get(reverse("reports:document", args=[slug]), PARAMS[slug])
+        assert slug not in response["Content-Disposition"], response["Content-Disposition"]

@@ -38,3 +38,17 @@ def test_an_approved_sheet_refusal_names_the_commune_and_the_year(people, record
     message = report.errors[0].message
     assert "Xã Hương Liên – năm 2019" in message and "đã được tỉnh phê duyệt" in message
     assert "kết quả của xã trong năm" not in message
+
+
+def test_a_record_outside_the_scope_opened_by_its_address_names_the_scope(client, people, records):
+    """Django said "… không tồn tại. Có lẽ nó đã bị xóa?" of another commune's record: the clerk took it as lost."""
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    client.force_login(people.commune_clerk)
+    sheet = records.as_phu.commune_year
+    response = client.get(reverse("admin:criteria_communeyear_change", args=[sheet.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:criteria_communeyear_changelist")
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert f"số “{sheet.pk}”" in message and "đã bị xóa hoặc nằm ngoài phạm vi được giao cho bạn" in message
+    assert str(people.commune_clerk.ntm_scope.place) in message and "Có lẽ" not in message
