@@ -203,3 +203,15 @@ def test_an_abandoned_batch_says_failed_on_the_dashboard_and_in_the_batch_list(a
     assert batch.status == ImportBatch.Status.FAILED and batch.error_summary == str(batches.MSG_ABANDONED)
     page = admin_client.get(reverse("admin:ntm_site_importbatch_change", args=[batch.pk])).content.decode()
     assert str(batches.MSG_ABANDONED) in page
+
+
+@pytest.mark.django_db
+def test_the_batch_list_gives_its_times_as_the_history_does_date_first(admin_client, superuser):
+    """Every time on a page reads dd/mm/yyyy HH:MM in local time: a list does not put the hour first."""
+    from django.utils import timezone
+
+    batch = ImportBatch.objects.create(template="units", file_name="ngay_gio.xlsx", user=superuser)
+    page = admin_client.get(reverse("admin:ntm_site_importbatch_changelist")).content.decode()
+    local = timezone.localtime(batch.started_at)
+    assert local.strftime("%d/%m/%Y %H:%M") in page
+    assert local.strftime("%H:%M %d/%m/%Y") not in page
