@@ -361,3 +361,22 @@ def test_missing_triggers_are_put_back_after_migrate_and_the_summary_recounted(w
     summary.ensure_after_migrate(sender=None, using=connection.alias)
     assert summary.is_installed(connection)
     assert_exact()
+
+
+def test_new_sheets_of_communes_with_and_without_an_approved_sheet_keep_it_exact(world):
+    """A new sheet of a commune approved before carries that standing; one of a commune never approved starts
+    empty (the sheets trigger works the standing out only for communes with an approved sheet)."""
+    tien = world["tien_2017"].criteria_set
+    CommuneYear.objects.bulk_create(
+        [
+            CommuneYear(commune=unit(KY_TIEN), year=2020, criteria_set=tien),
+            CommuneYear(commune=unit(KY_PHU), year=2020, criteria_set=tien),
+        ]
+    )
+    assert_exact()
+    rows = dict(
+        CommuneYearSummary.objects.filter(commune_year__year=2020).values_list(
+            "commune_year__commune__code", "approved_year"
+        )
+    )
+    assert rows == {KY_TIEN: 2017, KY_PHU: None}
