@@ -470,7 +470,7 @@ class CommuneClassificationAdmin(WorkbookImportExportMixin, FoldedSearchMixin, T
 
     list_display = ["commune", "group", "valid_from_year", "valid_to_year", "basis"]
     list_filter = [ProvinceFilter, "group"]
-    list_select_related = ["commune"]
+    list_select_related = ["commune__parent"]  # a commune is named with its parent
     folded_search_field = "commune__search_key"
     search_fields = ["commune__search_key"]
     search_help_text = SEARCH_HELP

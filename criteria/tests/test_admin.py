@@ -289,3 +289,23 @@ def test_a_2025_commune_shows_no_district_rather_than_its_province(admin_client)
     assert rows == {"Xã Kỳ Tiến, Huyện Kỳ Anh": "Huyện Kỳ Anh", "Xã Kỳ Xuân, Tỉnh Hà Tĩnh": "-"}, rows
     page = admin_client.get(reverse("admin:criteria_assessment_changelist"), {"year": 2026}).content.decode()
     assert '<td class="field-district">-</td>' in page and '<td class="field-district">Tỉnh Hà Tĩnh</td>' not in page
+
+
+@pytest.mark.django_db
+def test_the_commune_group_list_costs_the_same_queries_for_one_commune_or_many(admin_client):
+    """Each commune is named with its parent: read with the list's rows, not once per row (2,621 rows nationally)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from criteria.choices import CommuneGroup
+    from criteria.models import CommuneClassification
+
+    url = reverse("admin:criteria_communeclassification_changelist")
+    counts = []
+    for code in (KY_TIEN, KY_PHU, KY_XUAN, KY_BAC):
+        CommuneClassification.objects.create(commune=unit(code), group=CommuneGroup.GROUP_2, valid_from_year=2026)
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get(url)
+        assert page.status_code == 200 and unit(code).parent.name in page.content.decode()
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
