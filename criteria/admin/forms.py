@@ -269,6 +269,11 @@ class IndicatorResultLineForm(forms.ModelForm):
         self.indicator = indicator
         self.line = lines.get(getattr(indicator, "pk", None), {})
         self.fields["status"].required = False
+        # "Kết quả ghi tay" reads "—" until a clerk picks one: not "Chưa đạt" beside a line the rule finds met.
+        status = self.fields["status"]
+        status.choices = [("", "—"), *[(v, label) for v, label in status.choices if v != ""]]
+        if not self.instance.pk:
+            self.initial["status"] = ""
         if self.instance.pk and indicator is not None:
             i = self.instance
             shown = result_display(indicator.value_type, i.value_number, i.value_bool, i.value_text, False)
@@ -286,9 +291,10 @@ class IndicatorResultLineForm(forms.ModelForm):
                 }
             )
             if indicator.value_type == ValueType.BOOLEAN:
+                # Without the text box's width: a <select size=10> is a list box ten lines high, cut off in its cell.
                 self.fields["value"].widget = DirectSelect(
                     choices=[("", "—"), (str(_("Đạt")), _("Đạt")), (str(_("Chưa đạt")), _("Chưa đạt"))],
-                    attrs=attrs,
+                    attrs={k: v for k, v in attrs.items() if k != "size"},
                 )
             if indicator.comparison == Comparison.TEXT:
                 self.fields["status"].help_text = _("Chỉ tiêu theo mô tả: chọn kết quả.")

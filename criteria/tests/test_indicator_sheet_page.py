@@ -93,3 +93,29 @@ def test_a_2026_sheet_before_the_indicators_are_loaded_says_where_to_load_them(a
     load_demo_set()
     html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
     assert "chưa có bộ tiêu chí nào có chỉ tiêu" not in html and "indicator-lines.js" in html
+
+
+def test_a_yes_no_indicator_is_a_drop_down_not_a_list_box(admin_client):
+    """A <select> with the text box's size attribute is a list box ten lines high, cut off in its cell."""
+    load_demo_set()
+    commune = commune_2025()
+    classify(commune, "nhom_2")
+    cy = CommuneYear.objects.create(commune=commune, year=2026)
+    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    selects = re.findall(r"<select[^>]*data-type=\"bool\"[^>]*>", html)
+    assert selects, "no yes/no indicator on the sheet"
+    assert not any(re.search(r"\ssize=", s) for s in selects), selects[:1]
+    texts = re.findall(r"<input[^>]*data-indicator=\"1\.3\"[^>]*>", html)
+    assert texts and 'size="10"' in texts[0]  # the text boxes keep their width
+
+
+def test_the_by_hand_result_of_an_unscored_line_reads_a_dash_not_chua_dat(admin_client):
+    load_demo_set()
+    commune = commune_2025()
+    classify(commune, "nhom_2")
+    cy = CommuneYear.objects.create(commune=commune, year=2026)
+    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    statuses = re.findall(r'<select name="[^"]+-status"[^>]*>(.*?)</select>', html, re.S)
+    assert len(statuses) == 47
+    chosen = {re.search(r"<option[^>]*selected[^>]*>([^<]*)<", s).group(1) for s in statuses}
+    assert chosen == {"—"}
