@@ -11,41 +11,29 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ntm_site import jobs
-from ntm_site.spreadsheets.jobs import batch_failed, batch_queued_again, confirm_key, import_outcome, running_batch
+from ntm_site.spreadsheets.jobs import batch_failed, batch_queued_again, import_outcome, queue_confirmed, running_batch
 
 HANDLER = "meetings.minutes_import"
 
 
 def queue_minutes_import(*, data: bytes, upload_name: str, file_name: str, user, back_url: str):
     """Record the job and its batch of a confirmed minutes import (call inside the confirm's transaction)."""
-    from django.contrib.contenttypes.models import ContentType
-
     from meetings.models import Meeting
     from meetings.services import MINUTES_SLUG
-    from ntm_site.models import ImportBatch, Job
 
-    def record_batch(job):
-        ImportBatch.objects.create(
-            template=MINUTES_SLUG,
-            content_type=ContentType.objects.get_for_model(Meeting),
-            file_name=file_name[:255],
-            user=job.user,
-            status=ImportBatch.Status.QUEUED,
-            job=job,
-        )
-
-    return jobs.start(
-        kind=Job.Kind.IMPORT,
+    job, _batch = queue_confirmed(
         handler=HANDLER,
+        template=MINUTES_SLUG,
+        model=Meeting,
         label=_("Nhập biên bản hội nghị từ tệp “{file}”").format(file=file_name),
-        user=user,
-        key=confirm_key(upload_name),
         params={"file_name": file_name},
+        data=data,
+        upload_name=upload_name,
+        file_name=file_name,
+        user=user,
         back_url=back_url,
-        input_content=data,
-        input_name=upload_name + ".bin",
-        prepare=record_batch,
     )
+    return job
 
 
 @jobs.handler(HANDLER)

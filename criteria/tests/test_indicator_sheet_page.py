@@ -95,13 +95,18 @@ def test_a_2026_sheet_before_the_indicators_are_loaded_says_where_to_load_them(a
     assert "chưa có bộ tiêu chí nào có chỉ tiêu" not in html and "indicator-lines.js" in html
 
 
-def test_a_yes_no_indicator_is_a_drop_down_not_a_list_box(admin_client):
-    """A <select> with the text box's size attribute is a list box ten lines high, cut off in its cell."""
+def _new_sheet_page(client) -> str:
+    """The page of a new 2026 sheet of a nhóm 2 commune, with the demo's indicators."""
     load_demo_set()
     commune = commune_2025()
     classify(commune, "nhom_2")
     cy = CommuneYear.objects.create(commune=commune, year=2026)
-    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    return client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+
+
+def test_a_yes_no_indicator_is_a_drop_down_not_a_list_box(admin_client):
+    """A <select> with the text box's size attribute is a list box ten lines high, cut off in its cell."""
+    html = _new_sheet_page(admin_client)
     selects = re.findall(r"<select[^>]*data-type=\"bool\"[^>]*>", html)
     assert selects, "no yes/no indicator on the sheet"
     assert not any(re.search(r"\ssize=", s) for s in selects), selects[:1]
@@ -110,11 +115,7 @@ def test_a_yes_no_indicator_is_a_drop_down_not_a_list_box(admin_client):
 
 
 def test_the_by_hand_result_of_an_unscored_line_reads_a_dash_not_chua_dat(admin_client):
-    load_demo_set()
-    commune = commune_2025()
-    classify(commune, "nhom_2")
-    cy = CommuneYear.objects.create(commune=commune, year=2026)
-    html = admin_client.get(f"/admin/criteria/communeyear/{cy.pk}/change/").content.decode()
+    html = _new_sheet_page(admin_client)
     statuses = re.findall(r'<select name="[^"]+-status"[^>]*>(.*?)</select>', html, re.S)
     assert len(statuses) == 47
     chosen = {re.search(r"<option[^>]*selected[^>]*>([^<]*)<", s).group(1) for s in statuses}

@@ -28,17 +28,34 @@ def confirm_key(upload_name: str) -> str:
 
 def queue_import(*, resource_class, data: bytes, upload_name: str, file_name: str, user, model, back_url: str):
     """Record the batch and the job of a confirmed import (call inside the confirm's transaction)."""
+    template = resource_class.get_template_slug()
+    return queue_confirmed(
+        handler=HANDLER,
+        template=template,
+        model=model,
+        label=_("Nhập tệp “{file}” vào {what}").format(file=file_name, what=model._meta.verbose_name_plural),
+        params={"template": template, "file_name": file_name},
+        data=data,
+        upload_name=upload_name,
+        file_name=file_name,
+        user=user,
+        back_url=back_url,
+    )
+
+
+def queue_confirmed(*, handler, template, model, label, params, data, upload_name, file_name, user, back_url):
+    """The job of a confirmed upload, keyed on it (a second confirm is refused), and its batch "Đang chờ":
+    (job, batch). Any import confirm that runs in the background (the engine's, the minutes workbook's)."""
     from django.contrib.contenttypes.models import ContentType
 
     from ntm_site.models import ImportBatch, Job
 
-    label = _("Nhập tệp “{file}” vào {what}").format(file=file_name, what=model._meta.verbose_name_plural)
     batches = []
 
     def record_batch(job):
         batches.append(
             ImportBatch.objects.create(
-                template=resource_class.get_template_slug(),
+                template=template,
                 content_type=ContentType.objects.get_for_model(model),
                 file_name=file_name[:255],
                 user=job.user,
@@ -49,11 +66,11 @@ def queue_import(*, resource_class, data: bytes, upload_name: str, file_name: st
 
     job = jobs.start(
         kind=Job.Kind.IMPORT,
-        handler=HANDLER,
+        handler=handler,
         label=label,
         user=user,
         key=confirm_key(upload_name),
-        params={"template": resource_class.get_template_slug(), "file_name": file_name},
+        params=params,
         back_url=back_url,
         input_content=data,
         input_name=upload_name + ".bin",
