@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,15 @@ def history_tokens(model, pks) -> dict:
     )
     found = {str(pk): str(version) for pk, version in latest}
     return {pk: found.get(str(pk), "0") for pk in pks}
+
+
+def version_subquery(model):
+    """The version of each row as a subquery, to annotate a queryset with (None for a row without history)."""
+    hmodel = scope.history_model_of(model)
+    pk_name = model._meta.pk.attname
+    return Subquery(
+        hmodel.objects.filter(**{pk_name: OuterRef("pk")}).order_by("-history_id").values("history_id")[:1]
+    )
 
 
 def history_token(model, pk) -> str:
@@ -150,10 +159,23 @@ class IdWithVersionInput(forms.HiddenInput):
 class VersionedFormSetMixin:
     """Every existing row of the formset carries its version; a stale or missing one refuses the whole save."""
 
+    _VERSION_ATTR = "ntm_version_token"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rows' versions come with the rows (one subquery column), not in a query of their own per formset.
+        if isinstance(self.queryset, QuerySet) and not self.queryset.query.is_sliced:
+            self.queryset = self.queryset.annotate(**{self._VERSION_ATTR: version_subquery(self.model)})
+
     def _versions(self) -> dict:
         if not hasattr(self, "_ntm_versions"):
-            pks = [obj.pk for obj in self.get_queryset()]
-            self._ntm_versions = history_tokens(self.model, pks)
+            rows = list(self.get_queryset())
+            if all(hasattr(obj, self._VERSION_ATTR) for obj in rows):
+                self._ntm_versions = {
+                    obj.pk: str(v) if (v := getattr(obj, self._VERSION_ATTR)) is not None else "0" for obj in rows
+                }
+            else:  # a list or a sliced page (an editable changelist): one query for the page
+                self._ntm_versions = history_tokens(self.model, [obj.pk for obj in rows])
         return self._ntm_versions
 
     def add_fields(self, form, index):
