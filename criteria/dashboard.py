@@ -164,7 +164,7 @@ def standard_figures(user, today: datetime.date) -> dict:
     if legacy_day is not None:
         old_q = selectors.in_force_q(legacy_day)
         own_ids = reached_before[legacy_day + datetime.timedelta(days=1)]
-        old_reached = Q(pk__in=own_ids)
+        old_reached = Q(pk__in=selectors.id_list(own_ids))
         carried = selectors.carried_through_lineage(legacy_day, dates=dates, sizes=sizes)
         if carried:
             old_reached |= carried
