@@ -31,10 +31,8 @@ Everything is SQL: ``units.filter(reached_standard_on(day))``,
 from __future__ import annotations
 
 import datetime
-import json
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -50,10 +48,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from criteria.choices import ApprovalStatus, RecognitionAction, SetLevel
+from ntm_site.db import id_list
 
 # Recognition under any commune-level set (basic, advanced, model) means the commune met the basic
 # NTM standard; the yearly sheets of the basic set decide the other route.
@@ -271,16 +269,6 @@ def previous_map_end(day: datetime.date, dates: list | None = None) -> datetime.
     """The last day of the map before the one in force on `day` (30/06/2025 from 01/07/2025), or None."""
     dates = [d for d in (succession_dates(day) if dates is None else dates) if d <= day]
     return dates[-1] - datetime.timedelta(days=1) if dates else None
-
-
-def id_list(ids) -> RawSQL:
-    """`ids` as a subquery of one parameter, for `__in`: a page's list of thousands of ids travels as one array
-    (PostgreSQL) or one JSON text (SQLite) instead of a placeholder each, which the query compiler and the
-    database's parser would otherwise pay for on every request."""
-    ids = [int(pk) for pk in ids]
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
 def carried_through_lineage(

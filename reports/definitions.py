@@ -17,6 +17,7 @@ from criteria.models import CriteriaSet, Indicator, IndicatorResult
 from criteria.querysets import bands_for
 from divisions.choices import UnitLevel
 from meetings.choices import TaskStatus
+from ntm_site.db import id_list
 from ntm_site.spreadsheets.registry import template_label
 from reports import charts, queries
 from reports.filters import (
@@ -33,7 +34,7 @@ from reports.filters import (
 from reports.formatting import round_half_up
 from reports.registry import Column, ColumnKind, Report, Table, register
 from sponsorship.choices import AssignmentRole, InitiativeStatus, OrganisationKind
-from sponsorship.models import Assignment, Initiative, Organisation, SupportRecord
+from sponsorship.models import Assignment, Organisation, SupportRecord
 
 K = ColumnKind
 ROLE_LABELS = dict(AssignmentRole.choices)
@@ -195,7 +196,7 @@ class SponsorScorecard(Report):
         # Each commune's standard is judged once, for the rows and the totals alike.
         reached = started.reached_commune_ids(as_of)
         figures = Organisation.objects.scorecard_figures(as_of=as_of, since=since, assignments=scope, reached=reached)
-        organisations = Organisation.objects.filter(pk__in=list(figures)).values("pk", "name", "short_name", "kind")
+        organisations = Organisation.objects.filter(pk__in=id_list(figures)).values("pk", "name", "short_name", "kind")
         rows = [
             {
                 "organisation_id": o["pk"],
@@ -212,8 +213,9 @@ class SponsorScorecard(Report):
         ]
         rows.sort(key=lambda r: (-r["communes"], -r["communes_reached"], r["organisation"]))
         totals = started.coverage(as_of=as_of, reached=reached)
-        totals["support_value_vnd"] = SupportRecord.objects.for_assignments(started).between(since, as_of).total_value()
-        totals["initiatives"] = Initiative.objects.filter(assignment__in=started.values("pk")).count()
+        # The figures hold every organisation with an assignment in scope: their sums are the totals.
+        totals["support_value_vnd"] = sum(f["support_value_vnd"] for f in figures.values())
+        totals["initiatives"] = sum(f["initiative_count"] for f in figures.values())
         return {"totals": totals, "rows": rows}
 
     def chart(self, result):

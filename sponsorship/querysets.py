@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, 
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
 from criteria.selectors import reached_standard_on
+from ntm_site.db import id_list
 
 
 def _ids(objects) -> list:
@@ -400,10 +401,12 @@ class OrganisationQuerySet(models.QuerySet):
         assignments, support records, initiatives and activities in scope (a hash aggregate each) instead of
         subqueries per organisation, for a whole country's 3,000 organisations. `reached`: the scope's
         reached_commune_ids(as_of) when already read."""
-        from sponsorship.models import Activity, Assignment, Initiative, SupportRecord
+        from sponsorship.models import Assignment
 
         scope = (assignments if assignments is not None else Assignment.objects.all()).started_by(as_of, since=since)
-        scope = scope.filter(organisation__in=self.values("pk")).order_by()
+        if self.query.has_filters():  # all organisations: no join with them at all
+            scope = scope.filter(organisation__in=self.values("pk"))
+        scope = scope.order_by()
         if reached is None:
             reached = scope.reached_commune_ids(as_of)
         figures = {
@@ -416,19 +419,23 @@ class OrganisationQuerySet(models.QuerySet):
             }
             for row in scope.values("organisation").annotate(
                 communes_sponsored=Count("commune", distinct=True),
-                communes_reached=Count("commune", distinct=True, filter=Q(commune__in=reached)),
+                communes_reached=Count("commune", distinct=True, filter=Q(commune__in=id_list(reached))),
             )
         }
-        mine = {"assignment__in": scope.values("pk")}
-        by_organisation = ("assignment__organisation",)
-        support = SupportRecord.objects.filter(**mine).between(since, as_of).order_by().values(*by_organisation)
-        for row in support.annotate(v=Sum("value_vnd")):
-            figures[row["assignment__organisation"]]["support_value_vnd"] = row["v"] or 0
-        for row in Initiative.objects.filter(**mine).order_by().values(*by_organisation).annotate(n=Count("pk")):
-            figures[row["assignment__organisation"]]["initiative_count"] = row["n"]
-        visits = Activity.objects.filter(**mine, date__lte=as_of).order_by().values(*by_organisation)
-        for row in visits.annotate(last=Max("date")):
-            figures[row["assignment__organisation"]]["last_activity_on"] = row["last"]
+        # Each child table joined to the assignments in scope once, grouped by organisation (no second pass over
+        # the assignments to test membership).
+        by_organisation = scope.values("organisation")
+        dated = Q(support_records__date__lte=as_of)
+        if since:
+            dated &= Q(support_records__date__gte=since)
+        rows = by_organisation.filter(dated).annotate(v=Sum("support_records__value_vnd"))
+        for row in rows:
+            figures[row["organisation"]]["support_value_vnd"] = row["v"] or 0
+        for row in by_organisation.filter(initiatives__isnull=False).annotate(n=Count("initiatives")):
+            figures[row["organisation"]]["initiative_count"] = row["n"]
+        rows = by_organisation.filter(activities__date__lte=as_of).annotate(last=Max("activities__date"))
+        for row in rows:
+            figures[row["organisation"]]["last_activity_on"] = row["last"]
         return figures
 
     def with_assignment_counts(self):
