@@ -30,7 +30,8 @@ def sized_result(report, filterset):
     first = report.result(filterset, row_limit=threshold() + 1)
     if over_threshold(result_rows(first)):
         return None
-    cut = first.row_count is not None or any(t.row_count is not None for t in first.tables)
+    # A table that says it has more rows than it holds was cut: only then is the whole result built again.
+    cut = any(table.total_rows > len(table.rows) for table in (first, *first.tables))
     return report.result(filterset) if cut else first
 
 

@@ -62,3 +62,19 @@ def test_a_long_draft_document_is_written_in_the_background(admin_client, world,
     assert "BÁO CÁO" in read.paragraphs
     assert any("năm 2017 trên địa bàn tỉnh Hà Tĩnh" in line for line in read.paragraphs)
     assert any("bình quân đạt 11,6 tiêu chí/xã" in line for line in read.paragraphs)  # the reader's figures
+
+
+def test_a_small_download_reads_the_figures_once(admin_client, world, settings):
+    # A result under the threshold is built once: the first pass (stopped at the threshold) is the whole file
+    # unless a table was really cut, so the download costs the page's queries, not twice as many.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NTM_BACKGROUND_ROWS = 5000
+    params = {"province": "Tỉnh Hà Tĩnh", "year": "2017"}
+    with CaptureQueriesContext(connection) as page:
+        assert admin_client.get(reverse("reports:report", args=["criteria-matrix"]), params).status_code == 200
+    with CaptureQueriesContext(connection) as download:
+        response = admin_client.get(reverse("reports:export", args=["criteria-matrix", "xlsx"]), params)
+    assert response.status_code == 200 and not Job.objects.exists()
+    assert len(download) <= len(page)
