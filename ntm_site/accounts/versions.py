@@ -49,9 +49,7 @@ def version_subquery(model):
     """The version of each row as a subquery, to annotate a queryset with (None for a row without history)."""
     hmodel = scope.history_model_of(model)
     pk_name = model._meta.pk.attname
-    return Subquery(
-        hmodel.objects.filter(**{pk_name: OuterRef("pk")}).order_by("-history_id").values("history_id")[:1]
-    )
+    return Subquery(hmodel.objects.filter(**{pk_name: OuterRef("pk")}).order_by("-history_id").values("history_id")[:1])
 
 
 def history_token(model, pk) -> str:
