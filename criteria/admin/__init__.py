@@ -6,11 +6,13 @@ The clerk's main page is the commune-year sheet: search a commune without diacri
 
 import datetime
 import io
+import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -482,8 +484,13 @@ class CommuneClassificationAdmin(WorkbookImportExportMixin, FoldedSearchMixin, T
         services.commune_classification_rescore(commune=obj.commune, user=request.user)
 
 
+# An indicator code as clerks type it in a search: "2.3", or "2" for every indicator of criterion 2 (a commune's
+# code has five digits).
+_INDICATOR_CODE = re.compile(r"^\d{1,2}(\.\d+)*$")
+
+
 @admin.register(IndicatorResult)
-class IndicatorResultAdmin(TrackedAdmin):
+class IndicatorResultAdmin(FoldedSearchMixin, TrackedAdmin):
     """Indicator results, read here; they are written on the commune-year sheet or by import."""
 
     def has_add_permission(self, request):
@@ -495,8 +502,25 @@ class IndicatorResultAdmin(TrackedAdmin):
     list_display = ["commune_year", "indicator", "value_number", "value_bool", "not_applicable", "status"]
     list_select_related = ["commune_year__commune", "indicator"]
     list_filter = ["status"]
+    folded_search_field = "commune_year__commune__search_key"
     search_fields = ["commune_year__commune__search_key", "indicator__code"]
+    search_help_text = _("Gõ tên xã có dấu hoặc không dấu, mã xã, và/hoặc mã chỉ tiêu (ví dụ “ky anh 2.3”).")
     raw_id_fields = ["commune_year", "indicator"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The indicator codes of the term narrow the indicator (one index probe); the other words are the
+        # commune's, searched in its folded name: no scan of every result for a word in either column.
+        words = (search_term or "").split()
+        codes = [w for w in words if _INDICATOR_CODE.match(w)]
+        if codes:
+            wanted = Q()
+            for code in codes:
+                wanted |= Q(indicator__code=code) | Q(indicator__code__startswith=f"{code}.")
+            queryset = queryset.filter(wanted)
+        rest = " ".join(w for w in words if not _INDICATOR_CODE.match(w))
+        if not rest:
+            return queryset, False
+        return super().get_search_results(request, queryset, rest)
 
 
 class _CommuneRecordAdmin(FoldedSearchMixin, TrackedAdmin):
