@@ -17,11 +17,13 @@ backend is the database (`manage.py db_worker`) or RQ over Redis (settings.NTM_T
 A job's state (Đang chờ, Đang chạy, Xong, Lỗi) lives in its row; while it runs, the worker writes what it
 has read and written, with a heartbeat, to a small file beside the job's files (progress.py: an import
 holds one transaction, and SQLite lets no other connection write meanwhile). A running job whose heartbeat
-stopped (its worker was killed) is shown as failed with the reason, and can be run again.
+stopped (its worker was killed) is shown as failed with the reason, and can be run again; the file it was
+writing, in its attempt's own folder and not yet named by the row, is removed (remove_unrecorded_results).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
@@ -210,6 +212,7 @@ def fail(job, message: str, *, retryable: bool) -> None:
     changed = Job.objects.filter(pk=job.pk, attempt=job.attempt, state__in=[Job.State.QUEUED, Job.State.RUNNING])
     if changed.update(state=Job.State.FAILED, message=message, retryable=retryable, finished_at=timezone.now()):
         job.refresh_from_db()
+        remove_unrecorded_results(job)
         hook = _fail_hooks.get(job.handler)
         if hook is not None:
             hook(job, message)
@@ -286,6 +289,28 @@ def prune() -> None:
     old = Job.objects.filter(created_at__lt=cutoff).exclude(input_file="", result_file="")
     for job in old.filter(state__in=[Job.State.DONE, Job.State.FAILED])[:50]:
         remove_files(job, input_file=True, result_file=True)
+
+
+def attempt_folder(job, attempt: int | None = None) -> str:
+    """Where an attempt's result file is written (in the storage of Job.result_file; tasks.record)."""
+    return f"{job.result_file.field.upload_to}{job.pk}-{attempt or job.attempt}"
+
+
+def remove_unrecorded_results(job) -> None:
+    """Files in the attempt's folder that its row does not name: written (perhaps half) by a worker that died
+    before it could record them. Nobody can download them; they go when the attempt is failed."""
+    storage = job.result_file.storage
+    folder = attempt_folder(job)
+    try:
+        _dirs, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if f"{folder}/{name}" != job.result_file.name:
+            storage.delete(f"{folder}/{name}")
+    if not job.result_file.name.startswith(folder + "/"):
+        with contextlib.suppress(OSError):
+            os.rmdir(storage.path(folder))
 
 
 def remove_files(job, *, input_file=False, result_file=False) -> None:

@@ -384,6 +384,47 @@ DATABASE_CASES = [
     ),
 ]
 
+
+@dataclass(frozen=True)
+class JobCase:
+    """A background worker killed in the middle of a job (test_killed_jobs.py)."""
+
+    key: str
+    input: str
+    backend: str
+    scenario: str
+    stopped_by: str
+
+
+_KILLED_DOWNLOAD = (
+    "the worker's heartbeat stops; the page shows the job failed once its last beat is NTM_JOB_STALE_SECONDS "
+    "old, its half-written file removed; “Chạy lại” has a live worker build it again"
+)
+JOB_CASES = [
+    JobCase(
+        "pg-sigkill-download-reading",
+        "PostgreSQL: the worker building a report's .xlsx (a background download) killed with SIGKILL while "
+        "it reads the report",
+        "postgresql",
+        "reading",
+        _KILLED_DOWNLOAD,
+    ),
+    JobCase(
+        "pg-sigkill-download-writing",
+        "PostgreSQL: the worker building a report's .xlsx killed with SIGKILL halfway through writing the file",
+        "postgresql",
+        "writing",
+        _KILLED_DOWNLOAD,
+    ),
+    JobCase(
+        "sqlite-sigkill-download-writing",
+        "SQLite: the worker building a report's .xlsx killed with SIGKILL halfway through writing the file",
+        "sqlite",
+        "writing",
+        _KILLED_DOWNLOAD,
+    ),
+]
+
 # What the suite saw in this run, by case key: {"message", "rows_written", "seconds", "peak"}.
 RESULTS: dict[str, dict] = {}
 
@@ -404,7 +445,7 @@ def fixed_columns(case, result: dict) -> tuple[str, str, str, str]:
 
 
 def all_cases():
-    return [*FILE_CASES, *DATABASE_CASES]
+    return [*FILE_CASES, *DATABASE_CASES, *JOB_CASES]
 
 
 TABLE_START = "<!-- The table: its input, stopped-by, message and rows columns are checked by make test. -->"

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m ntm_site.tests.reliability_table [pytest arguments]
 
-Runs test_bad_input.py and test_import_failures.py (on the database of DATABASE_URL, SQLite by
+Runs test_bad_input.py, test_import_failures.py and test_killed_jobs.py (on the database of DATABASE_URL, SQLite by
 default; the database cases always run on both, on databases of their own) with
 NTM_RELIABILITY_JSON set, so that every case's message, rows written, time and peak memory are
 recorded, then rewrites the table between its markers in docs/reliability.md. `make test` checks
@@ -24,7 +24,11 @@ from .bad_inputs import TABLE_END, TABLE_START, render_table
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DOC = BASE_DIR / "docs" / "reliability.md"
-TESTS = ["ntm_site/tests/test_bad_input.py", "ntm_site/tests/test_import_failures.py"]
+TESTS = [
+    "ntm_site/tests/test_bad_input.py",
+    "ntm_site/tests/test_import_failures.py",
+    "ntm_site/tests/test_killed_jobs.py",
+]
 MEASURED = re.compile(r"^Measured on \d{2}/\d{2}/\d{4}.*$", re.MULTILINE)
 
 

@@ -32,7 +32,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import suppress
+from contextlib import closing, suppress
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -151,18 +151,29 @@ def messages_of(browser, base, location) -> str:
 
 
 class App:
-    """The database and the two gunicorn processes."""
+    """The database and the two gunicorn processes (PostgreSQL; `backend="sqlite"`: a file, as `make run` has)."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, backend="postgresql", env=None):
         self.workers = []
+        self.backend = backend
         self.server = server_url()
         self.name = f"ntm_mp_{uuid.uuid4().hex[:10]}"
-        self.url = with_database(self.server, self.name)
+        if backend == "sqlite":
+            self.url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        else:
+            self.url = with_database(self.server, self.name)
+        self.extra_env = dict(env or {})
         self.tmp_path = tmp_path
         self.processes = []
         self.bases = []
 
     def sql(self, query, params=(), *, database=None):
+        if self.backend == "sqlite" and database is None:
+            import sqlite3
+
+            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=20)) as conn, conn:
+                cursor = conn.execute(query.replace("%s", "?"), params)
+                return cursor.fetchall() if cursor.description else None
         url = with_database(self.server, database or self.name)
         with psycopg.connect(url, autocommit=True) as conn:
             cursor = conn.execute(query, params)
@@ -188,16 +199,18 @@ class App:
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     def create(self):
-        try:
-            self.sql(f'CREATE DATABASE "{self.name}"', database="postgres")
-        except psycopg.OperationalError as e:
-            pytest.fail(
-                f"Phép thử nhiều tiến trình cần PostgreSQL tại {self.server} (đặt NTM_MP_DATABASE_URL): {e}",
-                pytrace=False,
-            )
+        if self.backend != "sqlite":  # SQLite: migrate makes the file
+            try:
+                self.sql(f'CREATE DATABASE "{self.name}"', database="postgres")
+            except psycopg.OperationalError as e:
+                pytest.fail(
+                    f"Phép thử nhiều tiến trình cần PostgreSQL tại {self.server} (đặt NTM_MP_DATABASE_URL): {e}",
+                    pytrace=False,
+                )
         script = SETUP_SCRIPT % {"password": PASSWORD, "year": YEAR}
         done = subprocess.run(
             [sys.executable, "-c", script],
@@ -236,9 +249,9 @@ class App:
                 assert time.monotonic() < deadline, f"gunicorn {base} chưa sẵn sàng: {self.log_of(process)}"
                 time.sleep(0.5)
 
-    def start_worker(self):
+    def start_worker(self, program=("manage.py", "db_worker")):
         """A background worker (`manage.py db_worker`) over the same database, as a deployment runs them."""
-        args = ["manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
+        args = [*program, "--no-reload", "--no-startup-delay", "--interval", "0.2"]
         process = self.spawn(args, f"worker-{len(self.workers)}.log")
         self.workers.append(process)
         return process
@@ -266,7 +279,8 @@ class App:
                 process.kill()
                 process.wait()
             process.log.close()
-        self.sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', database="postgres")
+        if self.backend != "sqlite":
+            self.sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', database="postgres")
 
     # --- what the clerk sees -----------------------------------------------------------
 
