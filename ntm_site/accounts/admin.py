@@ -25,7 +25,7 @@ class ScopedUserAdmin(UserAdmin):
 
     inlines = [UserScopeInline]
     list_display = [*UserAdmin.list_display, "scope_role", "scope_place"]
-    list_select_related = ["ntm_scope__unit", "ntm_scope__organisation"]
+    list_select_related = ["ntm_scope__unit__parent", "ntm_scope__organisation"]  # a unit is named with its parent
 
     @admin.display(description=UserScope._meta.get_field("role").verbose_name)
     def scope_role(self, user):
