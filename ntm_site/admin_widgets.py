@@ -90,3 +90,73 @@ class DirectSelect(DirectRenderMixin, forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return "".join(parts)
+
+
+# Django's plain widgets (and the admin's plain inputs) that the Direct classes render byte for byte: an inline's
+# rows get these instead (direct_widgets), so a page of many inline rows (a meeting's minutes) is not rendered
+# through a template per field. Anything else (autocompletes, date pickers, widgets with their own render or
+# template) is left as it is.
+_DIRECT_OF = {
+    forms.TextInput: DirectTextInput,
+    forms.HiddenInput: DirectHiddenInput,
+    forms.CheckboxInput: DirectCheckboxInput,
+    forms.Select: DirectSelect,
+}
+
+
+def _direct_class(cls):
+    from django.contrib.admin import widgets as admin_widgets
+
+    plain = {
+        forms.TextInput: DirectRenderMixin,
+        forms.NumberInput: DirectRenderMixin,
+        forms.EmailInput: DirectRenderMixin,
+        forms.HiddenInput: DirectRenderMixin,
+        forms.CheckboxInput: DirectRenderMixin,
+        forms.Select: DirectSelect,
+        forms.SelectMultiple: DirectSelect,
+        admin_widgets.AdminTextInputWidget: DirectRenderMixin,
+        admin_widgets.AdminIntegerFieldWidget: DirectRenderMixin,
+        admin_widgets.AdminBigIntegerFieldWidget: DirectRenderMixin,
+        admin_widgets.AdminEmailInputWidget: DirectRenderMixin,
+    }
+    if cls in _DIRECT_OF.values() or cls not in plain:
+        return None
+    if cls not in _DIRECT_OF:
+        mixin = plain[cls]
+        if mixin is DirectSelect:
+            _DIRECT_OF[cls] = type(f"Direct{cls.__name__}", (_SelectMarkup, cls), {})
+        else:
+            _DIRECT_OF[cls] = type(f"Direct{cls.__name__}", (DirectRenderMixin, cls), {})
+    return _DIRECT_OF[cls]
+
+
+class _SelectMarkup(DirectRenderMixin):
+    html = DirectSelect.html
+
+
+def direct_widgets(fields) -> None:
+    """Give the plain widgets of `fields` (a form's fields; also inside the admin's related-field wrappers) their
+    Direct class, in place: same attributes, same choices, the same markup without the templates."""
+    for field in fields.values():
+        holder = field.widget
+        inner = getattr(holder, "widget", None) if hasattr(holder, "rel") else None
+        for widget in (inner, holder):
+            if widget is None:
+                continue
+            direct = _direct_class(type(widget))
+            if direct is not None:
+                widget.__class__ = direct
+
+
+def direct_formset(formset_class):
+    """`formset_class` whose forms, with the fields the formset adds (the parent key, DELETE), use direct_widgets."""
+
+    def add_fields(self, form, index):
+        super(formset, self).add_fields(form, index)
+        direct_widgets(form.fields)
+
+    formset = type(
+        formset_class.__name__, (formset_class,), {"add_fields": add_fields, "__module__": formset_class.__module__}
+    )
+    return formset

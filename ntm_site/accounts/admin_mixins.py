@@ -36,7 +36,7 @@ from ntm_site.accounts import approval, scope
 from ntm_site.accounts.restore import deleted_with_another, deletion_sizes, restore_deleted
 from ntm_site.accounts.scope import NOTHING, READ, WRITE
 from ntm_site.accounts.versions import VERSION_FIELD, history_token, versioned_form, versioned_formset
-from ntm_site.admin_widgets import known_labels_widget
+from ntm_site.admin_widgets import direct_formset, known_labels_widget
 
 __all__ = ["VERSION_FIELD", "history_token", "restore_deleted"]
 RESTORE_PERMISSION = "accounts.restore_deleted"
@@ -68,6 +68,7 @@ class ScopedInlineMixin:
     def get_formset(self, request, obj=None, **kwargs):
         # Every row the inline writes carries its version (ntm_site.accounts.versions), whatever the inline.
         formset = super().get_formset(request, obj, **kwargs)
+        formset = direct_formset(formset)  # many rows: the plain fields rendered without a template each
         if obj is not None and obj.pk is not None and scope.history_model_of(self.model) is not None:
             formset = versioned_formset(formset)
         return formset

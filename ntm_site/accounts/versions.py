@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ntm_site.accounts import scope
+from ntm_site.admin_widgets import DirectHiddenInput
 
 VERSION_FIELD = "ntm_version"
 
@@ -137,7 +138,7 @@ def versioned_form(form_class, model, obj):
     return versioned
 
 
-class IdWithVersionInput(forms.HiddenInput):
+class IdWithVersionInput(DirectHiddenInput):
     """The hidden id of a formset's row, followed by the row's version in a hidden input of its own."""
 
     def __init__(self, version_name: str, version: str, attrs=None):

@@ -29,3 +29,43 @@ def test_select_is_the_same_markup_with_its_choice_and_groups():
             direct = DirectSelect(attrs={"data-type": "bool"}, choices=options)
             stock = forms.Select(attrs={"data-type": "bool"}, choices=options)
             assert len(set(both(direct, stock, "f-3-status", value, {"id": "id_f-3-status"}))) == 1
+
+
+def test_an_inlines_plain_widgets_render_as_djangos_templates_do():
+    # direct_widgets swaps the class of each plain widget of an inline's forms: the page must not change a byte.
+    from django.contrib.admin import widgets as admin_widgets
+
+    from ntm_site.admin_widgets import direct_widgets
+
+    choices = [("", "---------"), (1, "Xã <Kỳ> Anh"), (2, 'Hội nghị "giao ban"')]
+    cases = [
+        (forms.TextInput(ATTRS), 'x <"> &'),
+        (forms.NumberInput({"min": 0}), 12),
+        (forms.EmailInput(), "a@b.vn"),
+        (forms.HiddenInput(), 7),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+        (forms.Select(choices=choices), 2),
+        (forms.SelectMultiple(choices=choices[1:]), [1, 2]),
+        (admin_widgets.AdminTextInputWidget(), "Nguyễn Văn A"),
+        (admin_widgets.AdminIntegerFieldWidget(), 3),
+        (admin_widgets.AdminBigIntegerFieldWidget(), 10**12),
+        (admin_widgets.AdminEmailInputWidget(), None),
+    ]
+    for widget, value in cases:
+        stock = widget.render("minutes-0-f", value, attrs={"id": "id_minutes-0-f"})
+        field = forms.Field(widget=widget)
+        direct_widgets({"f": field})
+        assert type(field.widget).__name__.startswith("Direct"), type(widget)
+        assert field.widget.render("minutes-0-f", value, attrs={"id": "id_minutes-0-f"}) == stock, type(widget)
+
+
+def test_widgets_with_their_own_markup_are_left_alone():
+    from django.contrib.admin import widgets as admin_widgets
+
+    from ntm_site.admin_widgets import direct_widgets
+
+    for widget in (forms.Textarea(), admin_widgets.AdminDateWidget(), admin_widgets.AdminURLFieldWidget()):
+        field = forms.Field(widget=widget)
+        direct_widgets({"f": field})
+        assert type(field.widget) is type(widget)
