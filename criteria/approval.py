@@ -283,8 +283,11 @@ def done_message(commune_year, action: str) -> str:
 # --- who may change rows of a commune-year in its present state ------------------------------
 
 
+REFUSABLE = (S.APPROVED, S.SUBMITTED, S.VERIFIED)  # the statuses refusal_for_status may refuse
+
+
 def refusal_for_status(user, status, path_name, commune_year=None):
-    if status not in (S.APPROVED, S.SUBMITTED, S.VERIFIED):
+    if status not in REFUSABLE:
         return None  # a draft (the usual case): nothing refused, no name to build
     what = str(commune_year) if commune_year is not None else _("kết quả của xã trong năm")
     if status == S.APPROVED:
@@ -347,14 +350,17 @@ class CommuneYearWorkflow(hooks.Workflow):
         if not link:
             return {}
         ids = {getattr(o, f"{link}_id", None) for o in objs} - {None}
-        # The sheets with their communes: a refusal names the commune and the year ("Xã Kỳ Tiến – năm 2017").
-        sheets = self._model()._default_manager.filter(pk__in=ids).select_related("commune__parent").in_bulk()
+        manager = self._model()._default_manager
+        # Plain rows first (an import asks about 260 sheets per chunk, nearly all drafts); only the sheets that
+        # may be refused are loaded with their communes: a refusal names the commune and the year ("Xã Kỳ Tiến –
+        # năm 2017").
+        states = manager.filter(pk__in=ids).values_list("pk", "approval_status", "commune__parent__level")
+        judged = [(pk, status, level) for pk, status, level in states if status in REFUSABLE]
+        sheets = manager.filter(pk__in=[pk for pk, _s, _l in judged]).select_related("commune__parent").in_bulk()
         holder = user if user is not None else _Nobody()
         messages = {}  # sheet id -> its refusal (or None), judged once however many results it holds
-        for pk, sheet in sheets.items():
-            parent = sheet.commune.parent
-            path = path_of_parent_level(parent.level if parent is not None else None)
-            message = refusal_for_status(holder, sheet.approval_status, path, sheet)
+        for pk, status, level in judged:
+            message = refusal_for_status(holder, status, path_of_parent_level(level), sheets[pk])
             messages[pk] = str(message) if message is not None else None
         out = {}
         for obj in objs:

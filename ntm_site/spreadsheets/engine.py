@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress
-from operator import ne
+from operator import itemgetter, ne
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -579,12 +579,13 @@ class ImportEngine:
         columns = [f.attname for f in self.opts.concrete_fields]
         positions = [columns.index(a) for a in attnames]
         make = self._factory.from_db
+        key_of = itemgetter(*positions) if len(positions) > 1 else (lambda values, p=positions[0]: (values[p],))
         matching = pks_of_keys(self.model, attnames, keys)
         if matching is not None:
             qs = qs.filter(pk__in=matching)
             if self._key_is_unique():
                 qs = qs.order_by()  # one row per key: the list's ordering (joins, a sort) decides nothing
-            return {tuple(values[p] for p in positions): make(columns, values) for values in qs.values_list(*columns)}
+            return {key_of(values): make(columns, values) for values in qs.values_list(*columns)}
         sets = [set() for _ in attnames]
         for key in keys:
             for i, value in enumerate(key):
@@ -600,7 +601,7 @@ class ImportEngine:
         for start in range(0, len(wide_values), IN_BATCH):
             part = wide_values[start : start + IN_BATCH]
             for values in qs.filter(base & _in_q(attnames[widest], part)).values_list(*columns):
-                found[tuple(values[p] for p in positions)] = make(columns, values)
+                found[key_of(values)] = make(columns, values)
         return found
 
     def _key_is_unique(self) -> bool:
