@@ -145,7 +145,9 @@ class Clerk(HttpUser):
         data.append(("_continue", "1"))
         with self.client.post(url, data=data, name="save", catch_response=True, allow_redirects=False) as r:
             if r.status_code != 302:
-                r.failure(f"sheet not saved (HTTP {r.status_code})")
+                said = re.search(r'<ul class="errorlist[^"]*">(.*?)</ul>', r.text or "", re.S)
+                reason = re.sub(r"<[^>]+>", " ", said.group(1)).split() if said else []
+                r.failure(f"sheet not saved (HTTP {r.status_code}): {' '.join(reason)[:160]}")
 
     @task(2)
     def report(self):
