@@ -21,7 +21,7 @@ from divisions.choices import UnitLevel
 from divisions.models import AdministrativeUnit
 from ntm_site import dashboard
 from ntm_site.accounts import scope
-from ntm_site.db import id_list
+from ntm_site.value_lists import in_values
 
 S = ApprovalStatus
 SUBMIT, VERIFY, APPROVE = "criteria.submit_communeyear", "criteria.verify_communeyear", "criteria.approve_communeyear"
@@ -165,7 +165,7 @@ def standard_figures(user, today: datetime.date) -> dict:
     if legacy_day is not None:
         old_q = selectors.in_force_q(legacy_day)
         own_ids = reached_before[legacy_day + datetime.timedelta(days=1)]
-        old_reached = Q(pk__in=id_list(own_ids))
+        old_reached = in_values(AdministrativeUnit, "id", own_ids)
         carried = selectors.carried_through_lineage(legacy_day, dates=dates, sizes=sizes)
         if carried:
             old_reached |= carried

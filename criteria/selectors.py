@@ -51,7 +51,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from criteria.choices import ApprovalStatus, RecognitionAction, SetLevel
-from ntm_site.db import id_list
+from ntm_site.value_lists import in_values
 
 # Recognition under any commune-level set (basic, advanced, model) means the commune met the basic
 # NTM standard; the yearly sheets of the basic set decide the other route.
@@ -288,7 +288,7 @@ def carried_through_lineage(
             successor=OuterRef(commune_ref), is_main=True, effective_date=effective
         )
         if reached_before and effective in reached_before:
-            short = successions.exclude(predecessor__in=id_list(reached_before[effective]))
+            short = successions.exclude(in_values(UnitSuccession, "predecessor_id", reached_before[effective]))
         else:
             short = successions.exclude(own_standard(eve, "predecessor", sizes=sizes))
         revoked = Recognition.objects.filter(

@@ -105,34 +105,24 @@ _DIRECT_OF = {
 
 
 def _direct_class(cls):
+    """The Direct class standing in for widget class `cls`, or None when `cls` is not a plain one."""
     from django.contrib.admin import widgets as admin_widgets
 
-    plain = {
-        forms.TextInput: DirectRenderMixin,
-        forms.NumberInput: DirectRenderMixin,
-        forms.EmailInput: DirectRenderMixin,
-        forms.HiddenInput: DirectRenderMixin,
-        forms.CheckboxInput: DirectRenderMixin,
-        forms.Select: DirectSelect,
-        forms.SelectMultiple: DirectSelect,
-        admin_widgets.AdminTextInputWidget: DirectRenderMixin,
-        admin_widgets.AdminIntegerFieldWidget: DirectRenderMixin,
-        admin_widgets.AdminBigIntegerFieldWidget: DirectRenderMixin,
-        admin_widgets.AdminEmailInputWidget: DirectRenderMixin,
-    }
-    if cls in _DIRECT_OF.values() or cls not in plain:
-        return None
     if cls not in _DIRECT_OF:
-        mixin = plain[cls]
-        if mixin is DirectSelect:
-            _DIRECT_OF[cls] = type(f"Direct{cls.__name__}", (_SelectMarkup, cls), {})
-        else:
+        if cls in (forms.SelectMultiple,):
+            _DIRECT_OF[cls] = type(f"Direct{cls.__name__}", (DirectSelect, cls), {})
+        elif cls in (
+            forms.NumberInput,
+            forms.EmailInput,
+            admin_widgets.AdminTextInputWidget,
+            admin_widgets.AdminIntegerFieldWidget,
+            admin_widgets.AdminBigIntegerFieldWidget,
+            admin_widgets.AdminEmailInputWidget,
+        ):
             _DIRECT_OF[cls] = type(f"Direct{cls.__name__}", (DirectRenderMixin, cls), {})
+        else:
+            return None
     return _DIRECT_OF[cls]
-
-
-class _SelectMarkup(DirectRenderMixin):
-    html = DirectSelect.html
 
 
 def direct_widgets(fields) -> None:

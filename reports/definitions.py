@@ -17,8 +17,8 @@ from criteria.models import CriteriaSet, Indicator, IndicatorResult
 from criteria.querysets import bands_for
 from divisions.choices import UnitLevel
 from meetings.choices import TaskStatus
-from ntm_site.db import id_list
 from ntm_site.spreadsheets.registry import template_label
+from ntm_site.value_lists import in_values
 from reports import charts, queries
 from reports.filters import (
     CriteriaMatrixFilterSet,
@@ -196,7 +196,9 @@ class SponsorScorecard(Report):
         # Each commune's standard is judged once, for the rows and the totals alike.
         reached = started.reached_commune_ids(as_of)
         figures = Organisation.objects.scorecard_figures(as_of=as_of, since=since, assignments=scope, reached=reached)
-        organisations = Organisation.objects.filter(pk__in=id_list(figures)).values("pk", "name", "short_name", "kind")
+        organisations = Organisation.objects.filter(in_values(Organisation, "id", figures)).values(
+            "pk", "name", "short_name", "kind"
+        )
         rows = [
             {
                 "organisation_id": o["pk"],

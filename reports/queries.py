@@ -37,7 +37,7 @@ from django.db.models.functions import Coalesce, ExtractYear, NullIf, TruncMonth
 from criteria.choices import COUNTS_AS_MET, SetLevel
 from criteria.models import CommuneYear, Criterion, Target
 from criteria.querysets import NO_LIMIT, _RoundToTenth
-from ntm_site.db import id_list
+from ntm_site.value_lists import in_values
 from sponsorship.choices import ActivityKind
 from sponsorship.models import Activity, Initiative, InitiativeField, Proposal
 
@@ -93,7 +93,7 @@ def matrix_cells(sheets) -> dict[int, dict[int, str]]:
     """{commune-year id: {criterion number: status}} of `sheets` (a queryset or a list of ids) in one
     query: decoded from the sheets' summary rows (criteria.summary) instead of reading their results."""
     if isinstance(sheets, list):
-        sheets = CommuneYear.objects.filter(pk__in=id_list(sheets))
+        sheets = CommuneYear.objects.filter(in_values(CommuneYear, "id", sheets))
     return sheets.statuses_by_number()
 
 

@@ -23,7 +23,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, 
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 
 from criteria.selectors import reached_standard_on
-from ntm_site.db import id_list
+from ntm_site.value_lists import in_values
 
 
 def _ids(objects) -> list:
@@ -419,7 +419,7 @@ class OrganisationQuerySet(models.QuerySet):
             }
             for row in scope.values("organisation").annotate(
                 communes_sponsored=Count("commune", distinct=True),
-                communes_reached=Count("commune", distinct=True, filter=Q(commune__in=id_list(reached))),
+                communes_reached=Count("commune", distinct=True, filter=in_values(Assignment, "commune_id", reached)),
             )
         }
         # Each child table joined to the assignments in scope once, grouped by organisation (no second pass over
